@@ -1,0 +1,192 @@
+"""One validated configuration: a TOML file parsed once into typed, frozen dataclasses.
+
+Every key has a default, so an empty file (or none) is a valid configuration. An unknown
+key or a value of the wrong type or range raises ``BadConfig`` naming the key, e.g.
+``pose.threads: expected an integer >= 1, got "four"``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from appliance.errors import BadConfig
+
+CONFIG_ENV = "HINGE_MIRROR_CONFIG"
+MODEL_DIR_ENV = "HINGE_MIRROR_MODEL_DIR"
+SYSTEM_CONFIG = Path("/etc/hinge-mirror/config.toml")
+
+
+def default_model_dir() -> Path:
+    """Where model weights are installed: ``$HINGE_MIRROR_MODEL_DIR``, else the service's
+    state directory (``$STATE_DIRECTORY``, set by systemd), else the user's data folder."""
+    if env := os.environ.get(MODEL_DIR_ENV):
+        return Path(env)
+    if state := os.environ.get("STATE_DIRECTORY"):
+        return Path(state.split(":")[0]) / "models"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "hinge-mirror" / "models"
+
+
+@dataclass(frozen=True)
+class SmoothingConfig:
+    """One Euro filter on keypoint coordinates (Casiez et al. 2012).
+
+    ``min_cutoff_hz``: cutoff at rest, lower = steadier but laggier. ``beta``: how fast the
+    cutoff rises with speed (per normalised-unit-per-second), higher = less lag when moving.
+    ``d_cutoff_hz``: cutoff of the speed estimate.
+    """
+
+    enabled: bool = True
+    min_cutoff_hz: float = 1.5
+    beta: float = 5.0
+    d_cutoff_hz: float = 1.0
+
+
+@dataclass(frozen=True)
+class PoseConfig:
+    """The pose model and how it runs."""
+
+    model: str = "movenet_lightning_int8"
+    threads: int = 2
+    # A keypoint counts for cropping when its score is at least this (MoveNet's tutorial: 0.2).
+    crop_min_score: float = 0.2
+    # A person is present when the mean of the 17 keypoint scores is at least this.
+    person_min_score: float = 0.2
+    smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    """The Pi camera (or webcam): the small stream the model reads, and the capture deadline."""
+
+    width: int = 640
+    height: int = 480
+    fps: float = 30.0
+    capture_timeout_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class ModelsConfig:
+    """Where model weights live. Empty means ``default_model_dir()``."""
+
+    dir: str = ""
+
+    def directory(self) -> Path:
+        """The model folder as a path."""
+        return Path(self.dir).expanduser() if self.dir else default_model_dir()
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration."""
+
+    pose: PoseConfig = field(default_factory=PoseConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+
+
+_T = TypeVar("_T")
+
+
+def parse_config(data: dict[str, Any]) -> Config:
+    """Build a ``Config`` from parsed TOML, checking every key and value."""
+    return _build(Config, data, "")
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file: ``path``, else ``$HINGE_MIRROR_CONFIG``, else
+    ``/etc/hinge-mirror/config.toml`` if it exists, else all defaults."""
+    if path is None:
+        env = os.environ.get(CONFIG_ENV)
+        if env:
+            path = Path(env)
+        elif SYSTEM_CONFIG.is_file():
+            path = SYSTEM_CONFIG
+        else:
+            return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadConfig(f"cannot read config file {path}: {error}") from error
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise BadConfig(f"{path} is not valid TOML: {error}") from error
+    return parse_config(data)
+
+
+def _build(cls: type[_T], data: object, prefix: str) -> _T:
+    if not isinstance(data, dict):
+        raise BadConfig(f"{prefix.rstrip('.') or 'config'}: expected a table")
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    for key in data:
+        if key not in known:
+            raise BadConfig(f"{prefix}{key}: unknown key (known: {', '.join(sorted(known))})")
+    values: dict[str, Any] = {}
+    for name in known:
+        if name not in data:
+            continue
+        hint = hints[name]
+        if is_dataclass(hint):
+            values[name] = _build(hint, data[name], f"{prefix}{name}.")  # type: ignore[arg-type]
+        else:
+            values[name] = _check_scalar(hint, data[name], f"{prefix}{name}")
+    instance = cls(**values)
+    _check_ranges(instance, prefix)
+    return instance
+
+
+def _check_scalar(hint: object, value: object, key: str) -> object:
+    if isinstance(hint, types.UnionType):
+        raise TypeError(f"unsupported config type for {key}")
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise BadConfig(f"{key}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadConfig(f"{key}: expected an integer, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise BadConfig(f"{key}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise BadConfig(f"{key}: expected a string, got {value!r}")
+        return value
+    raise TypeError(f"unsupported config type {hint!r} for {key}")
+
+
+# Range rules: key -> (predicate, what the value must be).
+_RANGES: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
+    "pose.threads": (lambda v: 1 <= v <= 16, "an integer from 1 to 16"),
+    "pose.crop_min_score": (lambda v: 0.0 <= v <= 1.0, "a number from 0 to 1"),
+    "pose.person_min_score": (lambda v: 0.0 <= v <= 1.0, "a number from 0 to 1"),
+    "pose.smoothing.min_cutoff_hz": (lambda v: v > 0, "a number above 0"),
+    "pose.smoothing.beta": (lambda v: v >= 0, "a number >= 0"),
+    "pose.smoothing.d_cutoff_hz": (lambda v: v > 0, "a number above 0"),
+    "camera.width": (lambda v: 32 <= v <= 4096, "an integer from 32 to 4096"),
+    "camera.height": (lambda v: 32 <= v <= 4096, "an integer from 32 to 4096"),
+    "camera.fps": (lambda v: 1 <= v <= 240, "a number from 1 to 240"),
+    "camera.capture_timeout_s": (lambda v: 0 < v <= 60, "a number of seconds above 0, at most 60"),
+}
+
+
+def _check_ranges(instance: object, prefix: str) -> None:
+    for f in fields(instance):  # type: ignore[arg-type]
+        key = f"{prefix}{f.name}"
+        rule = _RANGES.get(key)
+        if rule is None:
+            continue
+        value = getattr(instance, f.name)
+        ok, what = rule
+        if not ok(value):
+            raise BadConfig(f"{key}: expected {what}, got {value!r}")
