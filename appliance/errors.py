@@ -72,3 +72,9 @@ class CameraTimeout(ApplianceError, TimeoutError):
 
 class CameraFailed(ApplianceError, RuntimeError):
     """The camera was open and then failed (unplugged, driver error)."""
+
+
+class DisplayUnavailable(ApplianceError, RuntimeError):
+    """No screen could be opened (no display, or SDL has no usable video driver)."""
+
+    exit_code = EXIT_MISSING
