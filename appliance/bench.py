@@ -1,0 +1,168 @@
+"""``hinge-mirror bench``: what each stage of a frame costs on this machine.
+
+Prints per-stage median and p95 per frame (milliseconds), frames per second, and the
+ratio of the whole per-frame cost excluding decode to inference alone. Numbers, not
+pass/fail: speed targets live here, not in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from appliance.errors import BadInput
+
+STAGES = ("decode", "preprocess", "inference", "postprocess")
+
+
+@dataclass
+class BenchResult:
+    """Per-frame stage times in seconds, and the wall time of the whole run."""
+
+    runtime: str
+    source: str
+    samples: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STAGES})
+    wall_s: float = 0.0
+    frames: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape documented in interfaces.md."""
+        stages = {
+            name: {"median_ms": _ms(statistics.median(values)), "p95_ms": _ms(_p95(values))}
+            for name, values in self.samples.items()
+            if values
+        }
+        return {
+            "runtime": self.runtime,
+            "source": self.source,
+            "frames": self.frames,
+            "fps": round(self.frames / self.wall_s, 1) if self.wall_s > 0 else 0.0,
+            "stages": stages,
+            "ratio_excluding_decode": self.ratio_excluding_decode(),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+
+    def ratio_excluding_decode(self) -> float | None:
+        """Median per-frame (preprocess + inference + postprocess) over median inference."""
+        inference = self.samples["inference"]
+        if not inference or statistics.median(inference) <= 0:
+            return None
+        totals = [
+            p + i + q
+            for p, i, q in zip(
+                self.samples["preprocess"], inference, self.samples["postprocess"], strict=True
+            )
+        ]
+        return round(statistics.median(totals) / statistics.median(inference), 3)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000.0, 3)
+
+
+def _p95(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
+    """Run the pose pipeline over ``spec`` as fast as possible, timing each stage."""
+    from appliance.cli import config_from
+    from appliance.pose import PoseEstimator
+    from appliance.sources import open_source
+
+    config = config_from(args)
+    estimator = PoseEstimator.from_config(config)
+    with open_source(spec, config.camera) as source:
+        result = BenchResult(runtime=estimator.model.runtime, source=source.description)
+        frames = iter(source.frames())
+        warmup = args.warmup
+        start = time.perf_counter()
+        while args.frames is None or result.frames < args.frames:
+            t0 = time.perf_counter()
+            frame = next(frames, None)
+            decode_s = time.perf_counter() - t0
+            if frame is None:
+                break
+            estimator.estimate(frame)
+            if warmup > 0:
+                warmup -= 1
+                start = time.perf_counter()
+                continue
+            times = estimator.last_times
+            result.samples["decode"].append(decode_s)
+            if frame.pose is None:
+                result.samples["preprocess"].append(times.preprocess_s)
+                result.samples["inference"].append(times.inference_s)
+                result.samples["postprocess"].append(times.postprocess_s)
+            result.frames += 1
+        result.wall_s = time.perf_counter() - start
+    if result.frames == 0:
+        raise BadInput(f"{spec}: no frames to measure (after {args.warmup} warm-up frames)")
+    return result
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """The human-readable table."""
+    lines = [
+        f"source   {report['source']}",
+        f"runtime  {report['runtime']}",
+        f"frames   {report['frames']}   fps {report['fps']}   peak RSS {report['peak_rss_mb']} MB",
+        "",
+        f"{'stage':<14}{'median ms':>12}{'p95 ms':>10}",
+    ]
+    for name, stats in report["stages"].items():
+        lines.append(f"{name:<14}{stats['median_ms']:>12.2f}{stats['p95_ms']:>10.2f}")
+    ratio = report["ratio_excluding_decode"]
+    lines.append("")
+    lines.append(
+        "per-frame cost excluding decode / inference alone: "
+        + (f"{ratio:.2f}x" if ratio is not None else "n/a (no inference: keypoints source)")
+    )
+    return "\n".join(lines)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    result = run_bench(args.source, args)
+    report = result.to_json()
+    if args.json:
+        json.dump(report, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        print(format_table(report))
+    return 0
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``bench`` to the command line."""
+    parser = subparsers.add_parser(
+        "bench", parents=[common], help="time each stage of the pipeline on a source"
+    )
+    parser.add_argument("source", metavar="SOURCE", help="video, image folder, .jsonl, webcam")
+    parser.add_argument("--json", action="store_true", help="print the JSON report")
+    parser.add_argument("--frames", type=_positive_int, default=None, help="stop after N frames")
+    parser.add_argument(
+        "--warmup", type=_non_negative_int, default=5, help="frames to run before timing"
+    )
+    parser.set_defaults(handler=_handle)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text}")
+    return value

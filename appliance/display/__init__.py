@@ -1,0 +1,1 @@
+"""The display room: what the mirror shows, drawn with pygame."""

@@ -1,0 +1,101 @@
+"""Square crop regions of a frame and the exact mapping from model input back to the frame.
+
+A ``CropRegion`` is a square in frame pixels that may extend past the frame's edges; the
+parts outside are black padding. The whole frame letterboxed is just the square of side
+``max(width, height)`` centred on the frame, so letterboxing and MoveNet's crop-from-the-
+previous-frame are the same operation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from appliance.types import RGBImage
+
+
+@dataclass(frozen=True, slots=True)
+class CropRegion:
+    """A square: top-left corner ``(x0, y0)`` and side ``size``, all in frame pixels."""
+
+    x0: float
+    y0: float
+    size: float
+
+    @classmethod
+    def whole_frame(cls, width: int, height: int) -> CropRegion:
+        """The letterbox square: the frame centred in a square of side max(width, height)."""
+        size = float(max(width, height))
+        return cls((width - size) / 2.0, (height - size) / 2.0, size)
+
+
+@dataclass(frozen=True, slots=True)
+class InputMapping:
+    """Where a frame rectangle landed in the model input, for mapping keypoints back.
+
+    Frame pixels ``[fx0, fx1) x [fy0, fy1)`` were resized onto input pixels
+    ``[ix0, ix0 + iw) x [iy0, iy0 + ih)``; the rest of the input is black.
+    """
+
+    fx0: int
+    fy0: int
+    fx1: int
+    fy1: int
+    ix0: int
+    iy0: int
+    iw: int
+    ih: int
+    input_size: int
+
+    def to_frame_px(
+        self, yx_input: npt.NDArray[np.float32]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Map (y, x) rows normalised to the model input to frame pixels; returns (x, y)."""
+        s = self.input_size
+        x = self.fx0 + (yx_input[:, 1] * s - self.ix0) * ((self.fx1 - self.fx0) / self.iw)
+        y = self.fy0 + (yx_input[:, 0] * s - self.iy0) * ((self.fy1 - self.fy0) / self.ih)
+        return x.astype(np.float64), y.astype(np.float64)
+
+
+def crop_to_input(
+    image: RGBImage, region: CropRegion, input_size: int
+) -> tuple[npt.NDArray[np.uint8], InputMapping]:
+    """Cut ``region`` out of ``image`` and resize it to an ``input_size`` square.
+
+    The part of the region inside the frame is resized on its own and placed on a black
+    square, so the mapping back is exact for any region, inside the frame or not.
+    """
+    height, width = image.shape[:2]
+    scale = input_size / region.size
+    fx0 = max(0, math.floor(region.x0))
+    fy0 = max(0, math.floor(region.y0))
+    fx1 = min(width, math.ceil(region.x0 + region.size))
+    fy1 = min(height, math.ceil(region.y0 + region.size))
+    if fx1 - fx0 < 1 or fy1 - fy0 < 1:
+        raise ValueError(f"crop region {region} does not overlap the {width}x{height} frame")
+    ix0 = min(input_size - 1, max(0, round((fx0 - region.x0) * scale)))
+    iy0 = min(input_size - 1, max(0, round((fy0 - region.y0) * scale)))
+    iw = max(1, min(input_size - ix0, round((fx1 - fx0) * scale)))
+    ih = max(1, min(input_size - iy0, round((fy1 - fy0) * scale)))
+    canvas = np.zeros((input_size, input_size, 3), dtype=np.uint8)
+    canvas[iy0 : iy0 + ih, ix0 : ix0 + iw] = resize_for_model(image[fy0:fy1, fx0:fx1], iw, ih)
+    return canvas, InputMapping(fx0, fy0, fx1, fy1, ix0, iy0, iw, ih, input_size)
+
+
+def resize_for_model(patch: RGBImage, width: int, height: int) -> RGBImage:
+    """Resize ``patch`` to ``width`` x ``height`` pixels, fast and without heavy aliasing.
+
+    Area averaging is the right filter for shrinking but costs ~5 ms on a 1080p frame, more
+    than the model itself; bilinear to twice the size and then an exact 2:1 area step costs
+    ~0.2 ms and keeps most of area averaging's anti-aliasing.
+    """
+    patch_h, patch_w = patch.shape[:2]
+    if patch_w > 4 * width and patch_h > 4 * height:
+        patch = cv2.resize(patch, (2 * width, 2 * height), interpolation=cv2.INTER_LINEAR)
+        return cv2.resize(patch, (width, height), interpolation=cv2.INTER_AREA)
+    interpolation = cv2.INTER_AREA if patch_w > width else cv2.INTER_LINEAR
+    return cv2.resize(patch, (width, height), interpolation=interpolation)

@@ -1,0 +1,110 @@
+"""The real MoveNet model on real pictures: the peer's test images and a real deadlift."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from appliance.config import Config
+from appliance.pose import PoseEstimator
+from appliance.sources import open_source
+from appliance.types import KEYPOINT_INDEX, KEYPOINT_NAMES
+from tests.conftest import PEER_DATA, SHARED_MEDIA, need
+
+# The TensorFlow Raspberry Pi example's own tolerance for these images, in pixels.
+PEER_TOLERANCE_PX = 21
+
+
+def _peer_truth() -> dict[str, np.ndarray]:
+    with open(need(PEER_DATA / "pose_landmark_truth.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    truth = {}
+    for image, row in zip(("image1.png", "image2.jpeg"), rows, strict=True):
+        truth[image] = np.array(
+            [[float(row[f"{name}_x"]), float(row[f"{name}_y"])] for name in KEYPOINT_NAMES]
+        )
+    return truth
+
+
+def test_pose_puts_every_keypoint_of_the_peer_images_within_the_peers_tolerance(model_dir):
+    truth = _peer_truth()
+    images = [str(PEER_DATA / name) for name in truth]
+    done = subprocess.run(
+        [sys.executable, "-m", "appliance", "pose", *images, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    results = json.loads(done.stdout)
+    assert [Path(r["image"]).name for r in results] == list(truth)
+    for result in results:
+        found = np.array([[k["x"], k["y"]] for k in result["keypoints"]])
+        off = np.abs(found - truth[Path(result["image"]).name]).max(axis=1)
+        worst = KEYPOINT_NAMES[int(off.argmax())]
+        assert off.max() <= PEER_TOLERANCE_PX, f"{result['image']}: {worst} off by {off.max()}"
+        assert [k["name"] for k in result["keypoints"]] == list(KEYPOINT_NAMES)
+
+
+def _trunk_from_vertical_deg(xy: np.ndarray) -> float:
+    shoulders = xy[[KEYPOINT_INDEX["left_shoulder"], KEYPOINT_INDEX["right_shoulder"]]].mean(0)
+    hips = xy[[KEYPOINT_INDEX["left_hip"], KEYPOINT_INDEX["right_hip"]]].mean(0)
+    dx, dy = shoulders - hips
+    return math.degrees(math.atan2(abs(dx), -dy))
+
+
+def test_a_real_deadlift_is_tracked_from_the_floor_to_lockout_and_back(model_dir):
+    """Side view, one rep from the floor: bent over the bar, standing tall, bent again."""
+    clip = need(SHARED_MEDIA / "deadlift-side-single-rep" / "good" / "000001.mp4")
+    config = Config()
+    estimator = PoseEstimator.from_config(config)
+    trunk, hip_y, confident = [], [], []
+    with open_source(str(clip)) as source:
+        for frame in source.frames():
+            pose = estimator.estimate(frame)
+            scores = pose.scores
+            xy = pose.xy_px
+            trunk.append(_trunk_from_vertical_deg(xy))
+            hip_y.append(xy[[KEYPOINT_INDEX["left_hip"], KEYPOINT_INDEX["right_hip"]], 1].mean())
+            pairs = [("left_hip", "right_hip"), ("left_knee", "right_knee")]
+            pairs.append(("left_shoulder", "right_shoulder"))
+            confident.append(
+                all(
+                    max(scores[KEYPOINT_INDEX[a]], scores[KEYPOINT_INDEX[b]]) > 0.3
+                    for a, b in pairs
+                )
+            )
+    n = len(trunk)
+    assert n > 100
+    assert np.mean(confident) >= 0.9, "hips, knees and shoulders seen on most frames"
+    first, middle, last = slice(0, n // 4), slice(2 * n // 5, 3 * n // 5), slice(-n // 6, None)
+    assert np.median(trunk[first]) > 55, "starts bent over the bar"
+    assert np.median(trunk[middle]) < 35, "stands tall at lockout"
+    assert np.median(trunk[last]) > 45, "lowers the bar again"
+    torso_px = 170  # shoulder-to-hip length here, roughly: the subject is small and far away
+    assert np.median(hip_y[first]) - np.median(hip_y[middle]) > 0.4 * torso_px, "hips rise"
+    assert np.median(hip_y[last]) - np.median(hip_y[middle]) > 0.3 * torso_px, "hips return"
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_the_runtime_gets_its_thread_count_from_the_config(model_dir, monkeypatch, threads):
+    from appliance.config import parse_config
+    from appliance.pose import runtime
+
+    real_class, name = runtime._find_interpreter_class()
+    asked: list[int] = []
+
+    def recording_interpreter(**kwargs):
+        asked.append(kwargs["num_threads"])
+        return real_class(**kwargs)
+
+    monkeypatch.setattr(runtime, "_find_interpreter_class", lambda: (recording_interpreter, name))
+    estimator = PoseEstimator.from_config(parse_config({"pose": {"threads": threads}}))
+    assert asked == [threads]
+    assert estimator.model.runtime.startswith("ai-edge-litert")  # preferred when installed
