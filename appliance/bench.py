@@ -79,8 +79,8 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
     from appliance.sources import open_source
 
     config = config_from(args)
-    estimator = PoseEstimator.from_config(config)
     with open_source(spec, config.camera) as source:
+        estimator = PoseEstimator.from_config(config)
         result = BenchResult(runtime=estimator.model.runtime, source=source.description)
         frames = iter(source.frames())
         warmup = args.warmup

@@ -71,7 +71,7 @@ def check_model(config: Config) -> CheckResult:
 
 def check_camera(config: Config) -> CheckResult:
     """A camera seems present (the Pi camera or a V4L2 webcam)."""
-    from appliance.sources.camera import probe_cameras
+    from appliance.sources.probe import probe_cameras
 
     found = probe_cameras()
     if found:

@@ -19,7 +19,7 @@ TEXT_COLOUR = (230, 230, 230)
 
 def default_source_spec() -> str:
     """The Pi camera when present, else the first webcam."""
-    from appliance.sources.camera import probe_cameras
+    from appliance.sources.probe import probe_cameras
 
     found = " ".join(probe_cameras()).lower()
     if "picamera" in found or "imx" in found:

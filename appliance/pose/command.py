@@ -45,10 +45,10 @@ def format_pose(image: Path, pose: Pose) -> str:
 def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
     from appliance.pose.estimator import PoseEstimator
-    from appliance.sources.images import read_image
+    from appliance.sources.images import read_rgb
 
     config = config_from(args)
-    images = [(path, read_image(path)) for path in args.images]  # all readable before the model
+    images = [(path, read_rgb(path)) for path in args.images]  # all readable before the model
     estimator = PoseEstimator.from_config(config)
     results = [(path, estimator.estimate_still(image)) for path, image in images]
     if args.json:

@@ -113,19 +113,21 @@ class PoseEstimator:
         crop around the torso that the first pass found. Keeps no tracking state."""
         height, width = image.shape[:2]
         whole = CropRegion.whole_frame(width, height)
-        raw, _, _ = self._infer(image, whole)
+        raw, _, _ = self._infer(image, whole, best_quality=True)
         region = next_crop_region(raw, width, height, self.config.crop_min_score)
         if region != whole:
-            raw, _, _ = self._infer(image, region)
+            raw, _, _ = self._infer(image, region, best_quality=True)
         present = bool(raw[:, 2].mean() >= self.config.person_min_score)
         return Pose(raw, width, height, t_s, present)
 
     def _infer(
-        self, image: RGBImage, region: CropRegion
+        self, image: RGBImage, region: CropRegion, best_quality: bool = False
     ) -> tuple[npt.NDArray[np.float32], float, float]:
         """Keypoints normalised to the frame, plus the clock after preprocess and inference."""
         height, width = image.shape[:2]
-        model_input, mapping = crop_to_input(image, region, self.model.input_size)
+        model_input, mapping = crop_to_input(
+            image, region, self.model.input_size, best_quality=best_quality
+        )
         t1 = self._clock()
         output = self.model.infer(model_input)
         t2 = self._clock()

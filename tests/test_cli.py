@@ -1,0 +1,126 @@
+"""The command line as a user meets it: exit codes and one-line reasons, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from appliance import errors
+from tests.conftest import PEER_DATA, SHARED_MEDIA, need
+
+
+def hinge_mirror(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "appliance", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess[str], code: int, *words: str) -> None:
+    assert done.returncode == code, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got: {done.stderr!r}"
+    assert "Traceback" not in done.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def _real_clip() -> Path:
+    return need(SHARED_MEDIA / "deadlift-side-single-rep" / "good" / "000002.mp4")
+
+
+def test_a_missing_file_is_exit_2_with_its_name(model_dir, tmp_path):
+    missing = tmp_path / "no-such-clip.mp4"
+    assert_one_line_error(hinge_mirror("bench", str(missing)), 2, "no-such-clip.mp4")
+
+
+def test_a_text_file_that_is_not_a_video_is_exit_2(model_dir, tmp_path):
+    notes = tmp_path / "notes.mp4"
+    notes.write_text("squat day, then deadlifts\n" * 50)
+    assert_one_line_error(hinge_mirror("bench", str(notes)), 2, "notes.mp4")
+
+
+def test_a_video_cut_off_in_the_middle_is_exit_2(model_dir, tmp_path):
+    clip = _real_clip()
+    cut = tmp_path / "cut.mp4"
+    data = clip.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    assert_one_line_error(hinge_mirror("bench", str(cut)), 2, "cut.mp4")
+
+
+def test_an_empty_image_folder_is_exit_2(model_dir, tmp_path):
+    empty = tmp_path / "no-images"
+    empty.mkdir()
+    (empty / "readme.txt").write_text("nothing to see")
+    assert_one_line_error(hinge_mirror("bench", str(empty)), 2, "no-images")
+
+
+def test_a_malformed_keypoints_line_is_exit_2_naming_the_line(model_dir, tmp_path):
+    jsonl = tmp_path / "set.jsonl"
+    header = {"format": "movenet-keypoints", "version": 1, "width": 640, "height": 480, "fps": 30}
+    good = {"t_s": 0.0, "keypoints": [[0.5, 0.5, 0.9]] * 17}
+    jsonl.write_text(
+        json.dumps(header) + "\n" + json.dumps(good) + "\n" + '{"t_s": 0.033, "keypoints": [[0.5\n'
+    )
+    assert_one_line_error(hinge_mirror("bench", str(jsonl)), 2, "line 3")
+
+
+def test_a_missing_model_is_exit_4_and_says_how_to_fetch_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("HINGE_MIRROR_MODEL_DIR", str(tmp_path / "empty-model-dir"))
+    clip = _real_clip()
+    assert_one_line_error(hinge_mirror("bench", str(clip)), 4, "hinge-mirror models fetch")
+
+
+def test_a_corrupt_model_is_exit_4_and_says_how_to_fix_it(tmp_path, monkeypatch, model_dir):
+    broken = tmp_path / "models"
+    shutil.copytree(model_dir, broken)
+    model = next(broken.glob("*.tflite"))
+    model.write_bytes(model.read_bytes()[:100_000])
+    monkeypatch.setenv("HINGE_MIRROR_MODEL_DIR", str(broken))
+    image = need(PEER_DATA / "image1.png")
+    assert_one_line_error(hinge_mirror("pose", str(image)), 4, "models fetch")
+
+
+def test_an_unknown_config_key_is_exit_3_naming_the_key(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[pose]\nthreds = 2\n")
+    done = hinge_mirror("bench", "--config", str(config), str(_real_clip()))
+    assert_one_line_error(done, 3, "pose.threds")
+
+
+def test_an_unknown_command_or_mode_is_exit_2():
+    assert hinge_mirror("dance").returncode == 2
+    assert hinge_mirror("run", "--mode", "squat").returncode == 2
+
+
+def test_bench_prints_every_stage_and_the_ratio_to_inference(model_dir):
+    done = hinge_mirror("bench", str(_real_clip()), "--frames", "20", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["frames"] == 20
+    assert set(report["stages"]) == {"decode", "preprocess", "inference", "postprocess"}
+    for stage in report["stages"].values():
+        assert 0 <= stage["median_ms"] <= stage["p95_ms"]
+    assert report["ratio_excluding_decode"] >= 1.0
+    assert report["runtime"].startswith("ai-edge-litert")
+    table = hinge_mirror("bench", str(_real_clip()), "--frames", "10")
+    assert "inference" in table.stdout
+    assert "per-frame cost excluding decode" in table.stdout
+
+
+ERROR_CLASSES = [
+    c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.ApplianceError)
+]
+
+
+@pytest.mark.parametrize("error_class", ERROR_CLASSES)
+def test_every_error_has_one_root_a_builtin_twin_and_a_documented_exit_code(error_class):
+    assert issubclass(error_class, errors.ApplianceError)
+    assert error_class.exit_code in (1, 2, 3, 4)
+    if error_class is not errors.ApplianceError:
+        builtin_bases = [b for b in error_class.__mro__ if b.__module__ == "builtins"]
+        assert builtin_bases[0] is not Exception, f"{error_class.__name__} has no builtin twin"
