@@ -18,14 +18,15 @@ TEXT_COLOUR = (230, 230, 230)
 
 
 def default_source_spec() -> str:
-    """The Pi camera when present, else the first webcam."""
+    """The Pi camera when present, else the first webcam found."""
     from appliance.sources.probe import probe_cameras
 
-    found = " ".join(probe_cameras()).lower()
-    if "picamera" in found or "imx" in found:
+    found = probe_cameras()
+    if any(line.startswith("picamera") for line in found):
         return "picamera"
-    if found:
-        return "webcam"
+    webcams = [line.split(": ", 1)[0] for line in found if line.startswith("webcam:")]
+    if webcams:
+        return webcams[0]
     raise CameraNotFound("no camera found: connect one, or give --source VIDEO_FILE")
 
 

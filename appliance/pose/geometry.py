@@ -102,6 +102,8 @@ def resize_for_model(patch: RGBImage, width: int, height: int) -> RGBImage:
     """
     patch_h, patch_w = patch.shape[:2]
     if patch_w > 2 * width and patch_h > 2 * height:
-        patch = cv2.resize(patch, (2 * width, 2 * height), interpolation=cv2.INTER_LINEAR)
-        return cv2.resize(patch, (width, height), interpolation=cv2.INTER_AREA)
-    return cv2.resize(patch, (width, height), interpolation=cv2.INTER_LINEAR)
+        double = cv2.resize(patch, (2 * width, 2 * height), interpolation=cv2.INTER_LINEAR)
+        resized = cv2.resize(double, (width, height), interpolation=cv2.INTER_AREA)
+    else:
+        resized = cv2.resize(patch, (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(resized, dtype=np.uint8)

@@ -16,7 +16,7 @@ FloatArray = npt.NDArray[np.float64]
 
 def _alpha(cutoff_hz: FloatArray | float, dt_s: float) -> FloatArray | float:
     tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff_hz))
-    return 1.0 / (1.0 + tau / dt_s)  # type: ignore[no-any-return]
+    return 1.0 / (1.0 + tau / dt_s)
 
 
 class OneEuroFilter:

@@ -1,0 +1,60 @@
+"""``open_source``: from a ``SOURCE`` string (interfaces.md) to an open frame source.
+
+``SOURCE`` is a path to a video file, an image folder or a ``.jsonl`` keypoints file,
+``webcam`` or ``webcam:N``, ``picamera``, or ``demo``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from appliance.config import CameraConfig
+from appliance.errors import BadInput
+from appliance.sources.base import FrameSource
+from appliance.sources.camera import CameraSource
+from appliance.sources.images import ImageFolderSource
+from appliance.sources.keypoints_file import KeypointsSource
+from appliance.sources.picamera import PiCamera2Device
+from appliance.sources.video import VideoSource
+from appliance.sources.webcam import WebcamDevice
+
+KINDS = "a video file, an image folder, a .jsonl keypoints file, webcam[:N], picamera or demo"
+
+
+def open_source(
+    spec: str, camera: CameraConfig | None = None, *, image_fps: float = 30.0
+) -> FrameSource:
+    """Open the source named by ``spec``.
+
+    ``camera`` configures ``picamera`` and ``webcam`` (size, rate, capture deadline);
+    ``image_fps`` is the frame rate (frames per second) assumed for an image folder.
+    Raises ``BadInput`` for an unusable spec or file, ``CameraNotFound`` for a camera that
+    does not answer.
+    """
+    if spec == "demo":
+        raise BadInput("the demo source is not available yet")
+    if spec == "picamera":
+        return CameraSource(PiCamera2Device(camera), camera, name="Pi camera")
+    if spec == "webcam" or spec.startswith("webcam:"):
+        index = parse_webcam_index(spec)
+        return CameraSource(WebcamDevice(index, camera), camera, name=f"webcam {index}")
+    if not spec:
+        raise BadInput(f"no source given: expected {KINDS}")
+    path = Path(spec)
+    if not path.exists():
+        raise BadInput(f"{spec}: no such file or folder (a source is {KINDS})")
+    if path.is_dir():
+        return ImageFolderSource(path, fps=image_fps)
+    if path.suffix.lower() == ".jsonl":
+        return KeypointsSource(path)
+    return VideoSource(path)
+
+
+def parse_webcam_index(spec: str) -> int:
+    """The N of ``webcam:N`` (0 for plain ``webcam``); ``BadInput`` if N is not an index."""
+    _, _, number = spec.partition(":")
+    if not number:
+        return 0
+    if not (number.isascii() and number.isdigit()):
+        raise BadInput(f"{spec}: the webcam number must be a whole number like webcam:1")
+    return int(number)

@@ -1,0 +1,63 @@
+"""``open_source``: each SOURCE string reaches the right kind of source, or one clear line."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from appliance.errors import BadInput
+from appliance.sources import (
+    FrameSource,
+    ImageFolderSource,
+    KeypointsSource,
+    VideoSource,
+    open_source,
+)
+from appliance.sources.spec import parse_webcam_index
+
+
+def test_the_demo_source_is_not_available_yet():
+    with pytest.raises(BadInput, match=r"^the demo source is not available yet$"):
+        open_source("demo")
+
+
+@pytest.mark.parametrize("spec", ["webcam:x", "webcam:-1", "webcam:1.5", "webcam:²"])
+def test_a_webcam_number_that_is_not_a_whole_number_is_bad_input(spec):
+    with pytest.raises(BadInput, match="whole number"):
+        open_source(spec)
+
+
+def test_webcam_without_a_number_is_the_first_webcam():
+    assert [parse_webcam_index(s) for s in ("webcam", "webcam:", "webcam:2")] == [0, 0, 2]
+
+
+def test_an_unknown_name_says_what_a_source_can_be(tmp_path):
+    with pytest.raises(BadInput) as error:
+        open_source("webcam1")
+    assert "no such file or folder" in str(error.value)
+    assert "webcam[:N], picamera or demo" in str(error.value)
+    with pytest.raises(BadInput, match="no source given"):
+        open_source("")
+
+
+def test_paths_open_the_kind_of_source_they_hold(tmp_path):
+    folder = tmp_path / "images"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "1.png"), np.zeros((4, 4, 3), np.uint8))
+    keypoints = tmp_path / "k.jsonl"
+    keypoints.write_text(
+        '{"format": "movenet-keypoints", "version": 1, "width": 4, "height": 4, "fps": 30}\n'
+    )
+    video = tmp_path / "v.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter.fourcc(*"MJPG"), 30, (16, 16))
+    writer.write(np.zeros((16, 16, 3), np.uint8))
+    writer.release()
+    for spec, kind in [
+        (folder, ImageFolderSource),
+        (keypoints, KeypointsSource),
+        (video, VideoSource),
+    ]:
+        with open_source(str(spec)) as source:
+            assert isinstance(source, kind)
+            assert isinstance(source, FrameSource)
