@@ -11,6 +11,7 @@ import argparse
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 
 from appliance.config import Config
 from appliance.errors import EXIT_BAD_CONFIG, EXIT_MISSING, EXIT_OK, ApplianceError
+from appliance.native_output import native_stderr_silenced
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def check_display() -> CheckResult:
     except ImportError as error:
         return _failed("display", f"pygame is not installed: {error}")
     try:
-        pygame.display.init()
+        with native_stderr_silenced():  # SDL's complaints while it probes for a screen
+            pygame.display.init()
         driver = pygame.display.get_driver()
     except pygame.error as error:
         return _failed("display", f"no display: {error}")
@@ -106,7 +109,9 @@ def check_gpio() -> CheckResult:
     except ImportError:
         return _failed("gpio", "gpiozero is not installed (pip install 'hinge-mirror[pi]')")
     try:
-        factory = Device._default_pin_factory()
+        with warnings.catch_warnings():  # one line per check, not gpiozero's fallback chatter
+            warnings.simplefilter("ignore")
+            factory = Device._default_pin_factory()
     except BadPinFactory as error:
         return _failed("gpio", f"no GPIO pin factory: {error}")
     return _passed("gpio", f"pin factory {type(factory).__name__}")

@@ -124,3 +124,31 @@ def test_every_error_has_one_root_a_builtin_twin_and_a_documented_exit_code(erro
     if error_class is not errors.ApplianceError:
         builtin_bases = [b for b in error_class.__mro__ if b.__module__ == "builtins"]
         assert builtin_bases[0] is not Exception, f"{error_class.__name__} has no builtin twin"
+
+
+def test_a_video_that_stops_decoding_midway_is_exit_2_after_the_model_loaded(model_dir, tmp_path):
+    """The frames before the cut are used; the error is still one line (no runtime chatter)."""
+    clip = need(SHARED_MEDIA / "coach-demos" / "Deadlift_edited7.mp4")
+    cut = tmp_path / "demo-cut.mp4"
+    data = clip.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    assert_one_line_error(hinge_mirror("bench", str(cut)), 2, "demo-cut.mp4", "truncated")
+
+
+def test_doctor_reports_one_line_per_check_and_a_bad_config_first(model_dir, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[camera]\nfps = 0\n")
+    done = hinge_mirror("doctor", "--config", str(config))
+    lines = done.stdout.strip().splitlines()
+    names = [line.split()[1] for line in lines]
+    assert names == ["config", "runtime", "model", "camera", "display", "gpio", "audio"]
+    assert lines[0].startswith("FAIL") and "camera.fps" in lines[0]
+    assert lines[2].startswith("ok") and "verified" in lines[2]
+    assert done.returncode == 3
+    assert done.stderr == ""
+
+
+def test_the_mirror_plays_a_recording_to_the_end_and_exits_cleanly(model_dir):
+    clip = need(SHARED_MEDIA / "deadlift-side-single-rep" / "good" / "000003.mp4")
+    done = hinge_mirror("run", "--source", str(clip), "--windowed", "--until-end")
+    assert done.returncode == 0, done.stderr

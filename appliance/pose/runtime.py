@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from appliance.errors import InferenceFailed, ModelCorrupt, RuntimeUnavailable
+from appliance.native_output import native_stderr_silenced
 
 # (module holding Interpreter, distribution name) in order of preference.
 _RUNTIMES: tuple[tuple[str, str], ...] = (
@@ -76,8 +77,9 @@ class TFLitePoseModel:
         """Load ``path`` with ``threads`` CPU threads; check it is a 17-keypoint MoveNet."""
         interpreter_class, runtime = _find_interpreter_class()
         try:
-            interpreter = interpreter_class(model_path=str(path), num_threads=threads)
-            interpreter.allocate_tensors()
+            with native_stderr_silenced():  # the runtime's "INFO: Created … XNNPACK delegate"
+                interpreter = interpreter_class(model_path=str(path), num_threads=threads)
+                interpreter.allocate_tensors()
         except (ValueError, RuntimeError) as error:
             raise ModelCorrupt(f"{path} cannot be loaded by {runtime}: {error}") from error
         (input_detail,) = interpreter.get_input_details()
