@@ -142,8 +142,10 @@ def test_doctor_reports_one_line_per_check_and_a_bad_config_first(model_dir, tmp
     lines = done.stdout.strip().splitlines()
     names = [line.split()[1] for line in lines]
     assert names == ["config", "runtime", "model", "camera", "display", "gpio", "audio"]
-    assert lines[0].startswith("FAIL") and "camera.fps" in lines[0]
-    assert lines[2].startswith("ok") and "verified" in lines[2]
+    assert lines[0].startswith("FAIL")
+    assert "camera.fps" in lines[0]
+    assert lines[2].startswith("ok")
+    assert "verified" in lines[2]
     assert done.returncode == 3
     assert done.stderr == ""
 
