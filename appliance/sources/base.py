@@ -48,17 +48,8 @@ class FrameSource(Protocol):
     ) -> None: ...
 
 
-class SourceBase:
-    """Shared plumbing: the attributes of ``FrameSource`` and closing as a context manager."""
-
-    description: str = ""
-    nominal_fps: float | None = None
-    width: int = 0
-    height: int = 0
-
-    def frames(self) -> Iterator[Frame]:
-        """Frames in order; each subclass implements this."""
-        raise NotImplementedError
+class ClosesOnExit:
+    """A ``with`` block that calls ``close()`` at its end, whatever happened inside."""
 
     def close(self) -> None:
         """Release resources; the default has none."""
@@ -73,6 +64,22 @@ class SourceBase:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class SourceBase(ClosesOnExit):
+    """Shared plumbing: the attributes of ``FrameSource`` and closing as a context manager."""
+
+    description: str = ""
+    nominal_fps: float | None = None
+    width: int = 0
+    height: int = 0
+
+    def frames(self) -> Iterator[Frame]:
+        """Frames in order; each subclass implements this."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release resources; the default has none."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.description}>"

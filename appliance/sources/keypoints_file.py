@@ -16,14 +16,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from appliance.errors import BadInput
-from appliance.sources.base import SourceBase
+from appliance.sources.base import ClosesOnExit, SourceBase
 from appliance.types import KEYPOINT_NAMES, NUM_KEYPOINTS, Frame, Pose
 
 FORMAT = "movenet-keypoints"
@@ -229,7 +228,7 @@ def _finite_number(value: object) -> bool:
     return type(value) is int and abs(value) < 2**53
 
 
-class KeypointsWriter:
+class KeypointsWriter(ClosesOnExit):
     """Writes a keypoints file: the header on open, then one line per ``write``.
 
     ``width``/``height`` are the frame size in pixels, ``fps`` the nominal rate (``None`` if
@@ -269,17 +268,6 @@ class KeypointsWriter:
     def close(self) -> None:
         """Flush and close the file. Safe to call more than once."""
         self._file.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def write_keypoints_jsonl(
