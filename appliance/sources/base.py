@@ -78,8 +78,5 @@ class SourceBase(ClosesOnExit):
         """Frames in order; each subclass implements this."""
         raise NotImplementedError
 
-    def close(self) -> None:
-        """Release resources; the default has none."""
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.description}>"
