@@ -132,3 +132,84 @@ class Frame:
     height: int
     image: RGBImage | None = None
     pose: Pose | None = field(default=None)
+
+
+# --- Form: what the evaluator finds and the cue policy says (see coaching.md) -----------
+
+FAULT_IDS: tuple[str, ...] = (
+    "rounded_back",
+    "head_up",
+    "squatting",
+    "locked_knees",
+    "bar_drift",
+    "shallow_hinge",
+    "incomplete_lockout",
+    "hyperextension",
+    "hips_rise_early",
+    "rushed",
+)
+"""Every fault id, most important first (the cue priority of coaching.md)."""
+
+MODES: tuple[str, ...] = ("drill", "deadlift")
+VIEWS: tuple[str, ...] = ("side", "front", "oblique", "unknown")
+PHASES: tuple[str, ...] = ("absent", "standing", "descending", "bottom", "ascending")
+
+
+@dataclass(frozen=True, slots=True)
+class Rep:
+    """One finished rep. Times are seconds on the source's clock.
+
+    ``start_s`` is when the descent began (or the first frame, for a pull that started at
+    the floor), ``bottom_s`` the deepest point, ``end_s`` when lockout was reached.
+    ``faults`` are fault ids found on this rep, most important first; ``unjudged`` maps a
+    fault id to why it could not be judged on this rep (view, confidence). ``metrics``
+    holds the measurements used, named with their unit (``knee_flexion_deg``...).
+    ``score`` is 0..100.
+    """
+
+    index: int
+    start_s: float
+    bottom_s: float
+    end_s: float
+    faults: tuple[str, ...]
+    score: int
+    metrics: dict[str, float]
+    unjudged: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class FormUpdate:
+    """What the evaluator knows after one frame.
+
+    ``t_s``: the frame's timestamp (seconds). ``view``: one of ``VIEWS``, decided per set.
+    ``phase``: one of ``PHASES``. ``rep_count``: reps finished so far in this set.
+    ``completed_rep``: the rep that ended on this frame, if one did. ``live_faults``:
+    confirmed faults of the rep in progress that must not wait for the top (safety,
+    e.g. ``rounded_back``). ``missing``: body parts the evaluator needs but cannot see
+    (``"head"``, ``"shoulders"``, ``"hips"``, ``"knees"``, ``"feet"``, ``"wrists"``).
+    ``calibrated``: a standing baseline for this person exists.
+    """
+
+    t_s: float
+    view: str
+    phase: str
+    rep_count: int
+    completed_rep: Rep | None = None
+    live_faults: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    calibrated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CueEvent:
+    """Something to say and show. ``t_s``: when the policy decided it (seconds, source
+    clock); ``frame_t_s``: timestamp of the frame that caused it (for latency).
+    ``kind``: ``"fault"``, ``"praise"`` or ``"guidance"``. ``fault``: the fault id for fault
+    and praise cues. ``severity``: ``"safety"``, ``"form"``, ``"info"`` or ``"praise"``."""
+
+    t_s: float
+    text: str
+    kind: str
+    fault: str | None = None
+    severity: str = "form"
+    frame_t_s: float | None = None
