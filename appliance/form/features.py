@@ -1,0 +1,145 @@
+"""Per-frame measurements the evaluator works from, in plain floats (fast per frame).
+
+One lifter side is used throughout a set (the near side in a side view: MoveNet guesses
+the hidden one). Pixel coordinates: x right, y down. Angles in degrees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from appliance.types import KEYPOINT_INDEX, Pose
+
+_PARTS = ("ear", "shoulder", "hip", "knee", "ankle", "wrist", "elbow")
+_SIDE_INDEX = {
+    side: {part: KEYPOINT_INDEX[f"{side}_{part}"] for part in _PARTS} for side in ("left", "right")
+}
+_NEAR_SIDE_PARTS = ("shoulder", "hip", "knee", "ankle", "ear")
+_NOSE = KEYPOINT_INDEX["nose"]
+_EYES = (KEYPOINT_INDEX["left_eye"], KEYPOINT_INDEX["right_eye"])
+_SHOULDERS = (KEYPOINT_INDEX["left_shoulder"], KEYPOINT_INDEX["right_shoulder"])
+
+
+@dataclass(slots=True)
+class Point:
+    """A keypoint in frame pixels with its score (0..1)."""
+
+    x: float
+    y: float
+    score: float
+
+
+@dataclass(slots=True)
+class FrameFeatures:
+    """One frame's keypoints on the chosen side, plus what needs both sides.
+
+    ``shoulder_width_px``: horizontal distance between the two shoulders (pixels), used
+    for the view. ``face_score``: mean score of nose and eyes (a face turned to the camera
+    scores high).
+    """
+
+    t_s: float
+    ear: Point
+    shoulder: Point
+    hip: Point
+    knee: Point
+    ankle: Point
+    wrist: Point
+    elbow: Point
+    shoulder_width_px: float
+    shoulders_seen: bool
+    face_score: float
+    nose: Point
+
+    def seen(self, *parts: str, min_score: float) -> bool:
+        """True when every named part scores at least ``min_score``."""
+        return all(getattr(self, part).score >= min_score for part in parts)
+
+    @property
+    def torso_px(self) -> float:
+        """Hip-to-shoulder distance in pixels."""
+        return math.hypot(self.shoulder.x - self.hip.x, self.shoulder.y - self.hip.y)
+
+    @property
+    def trunk_2d_deg(self) -> float:
+        """Angle of the hip→shoulder line from vertical, 0 upright, unsigned (degrees)."""
+        dx = self.shoulder.x - self.hip.x
+        up = self.hip.y - self.shoulder.y
+        return math.degrees(math.atan2(abs(dx), up))
+
+    def trunk_signed_deg(self, facing: float) -> float:
+        """Trunk from vertical, positive leaning the way the lifter faces (+1 right, -1
+        left), negative leaning back (degrees)."""
+        dx = (self.shoulder.x - self.hip.x) * facing
+        return math.degrees(math.atan2(dx, self.hip.y - self.shoulder.y))
+
+    def knee_flexion_deg(self) -> float:
+        """180 minus the hip-knee-ankle angle: 0 straight leg (degrees)."""
+        return 180.0 - _angle_at(self.knee, self.hip, self.ankle)
+
+    def neck_flexion_deg(self, facing: float) -> float:
+        """How far the ear sits below (+) or above (-) the continued hip→shoulder line, as
+        an angle at the shoulder (degrees). Rounding and a dropped head raise it; looking
+        up lowers it."""
+        tx, ty = self.shoulder.x - self.hip.x, self.shoulder.y - self.hip.y
+        nx, ny = self.ear.x - self.shoulder.x, self.ear.y - self.shoulder.y
+        cross = (tx * ny - ty * nx) * facing
+        dot = tx * nx + ty * ny
+        return math.degrees(math.atan2(cross, dot))
+
+    def wrist_ahead_of_shin(self, facing: float) -> float:
+        """Horizontal distance of the wrist in front of the knee-ankle line, at the wrist's
+        height, in shank lengths (negative: behind the line)."""
+        shank = math.hypot(self.knee.x - self.ankle.x, self.knee.y - self.ankle.y)
+        if shank < 1e-6:
+            return 0.0
+        drop = self.ankle.y - self.knee.y
+        along = 0.0 if abs(drop) < 1e-6 else (self.wrist.y - self.knee.y) / drop
+        along = min(1.0, max(0.0, along))
+        line_x = self.knee.x + along * (self.ankle.x - self.knee.x)
+        return (self.wrist.x - line_x) * facing / shank
+
+
+def _angle_at(vertex: Point, a: Point, b: Point) -> float:
+    ax, ay = a.x - vertex.x, a.y - vertex.y
+    bx, by = b.x - vertex.x, b.y - vertex.y
+    norm = math.hypot(ax, ay) * math.hypot(bx, by)
+    if norm < 1e-9:
+        return 180.0
+    return math.degrees(math.acos(max(-1.0, min(1.0, (ax * bx + ay * by) / norm))))
+
+
+def side_scores(rows: list[list[float]]) -> tuple[float, float]:
+    """Summed scores of the near-side parts on the left and on the right."""
+    left = sum(rows[_SIDE_INDEX["left"][p]][2] for p in _NEAR_SIDE_PARTS)
+    right = sum(rows[_SIDE_INDEX["right"][p]][2] for p in _NEAR_SIDE_PARTS)
+    return left, right
+
+
+def extract(pose: Pose, side: str, min_score: float) -> tuple[FrameFeatures, list[list[float]]]:
+    """The features of ``pose`` on ``side`` ("left"/"right"), and its raw rows."""
+    rows: list[list[float]] = pose.yx_score.tolist()
+    w, h = pose.width, pose.height
+    index = _SIDE_INDEX[side]
+
+    def point(i: int) -> Point:
+        y, x, score = rows[i]
+        return Point(x * w, y * h, score)
+
+    left, right = rows[_SHOULDERS[0]], rows[_SHOULDERS[1]]
+    features = FrameFeatures(
+        t_s=pose.t_s,
+        ear=point(index["ear"]),
+        shoulder=point(index["shoulder"]),
+        hip=point(index["hip"]),
+        knee=point(index["knee"]),
+        ankle=point(index["ankle"]),
+        wrist=point(index["wrist"]),
+        elbow=point(index["elbow"]),
+        shoulder_width_px=abs(left[1] - right[1]) * w,
+        shoulders_seen=left[2] >= min_score and right[2] >= min_score,
+        face_score=(rows[_NOSE][2] + rows[_EYES[0]][2] + rows[_EYES[1]][2]) / 3.0,
+        nose=point(_NOSE),
+    )
+    return features, rows
