@@ -25,6 +25,7 @@ PROG = "hinge-mirror"
 COMMAND_MODULES: tuple[str, ...] = (
     "appliance.run",
     "appliance.pose.command",
+    "appliance.analyze.command",
     "appliance.bench",
     "appliance.doctor",
     "appliance.modelstore.command",

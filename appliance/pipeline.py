@@ -1,0 +1,85 @@
+"""The one road a frame takes: pose, form, cues — shared by ``analyze`` and the live ``run``.
+
+``process`` turns frames into ``Step`` objects. What happens to a step (drawn on the mirror,
+spoken, written to a report or a video) is the caller's business; nothing about form is
+computed anywhere else. Frames that already carry keypoints (a keypoints file, the synthetic
+lifter) skip the pose model, so such sources need no estimator at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from appliance.form.evaluator import FormEvaluator
+from appliance.types import CueEvent, FormUpdate, Frame, Pose
+
+
+class EstimatorLike(Protocol):
+    """What the pipeline needs of the pose room (``appliance.pose.PoseEstimator``)."""
+
+    def estimate(self, frame: Frame) -> Pose:
+        """The pose in ``frame`` (``person_present`` false when nobody is there)."""
+        ...
+
+
+class CuePolicyLike(Protocol):
+    """What the pipeline needs of the cue policy (``appliance.coach.CuePolicy``)."""
+
+    def update(self, form_update: FormUpdate) -> Sequence[CueEvent]:
+        """Take what the evaluator knows after one frame; return the cues to give now."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One frame's trip through the pipeline.
+
+    ``pose`` is the person's keypoints, or ``None`` when nobody was seen (the estimator
+    found no one, or a keypoints file said ``null``). ``form`` is the evaluator's state
+    after this frame; ``cues`` what the policy decided to say on it (often nothing).
+    """
+
+    frame: Frame
+    pose: Pose | None
+    form: FormUpdate
+    cues: tuple[CueEvent, ...]
+
+
+def needs_estimator(frame: Frame) -> bool:
+    """True when ``frame`` has an image to run the pose model on (and no keypoints)."""
+    return frame.pose is None and frame.image is not None
+
+
+def pose_of(frame: Frame, estimator: EstimatorLike | None) -> Pose | None:
+    """The person in ``frame``: its own keypoints if it carries them, else the estimator's;
+    ``None`` when nobody is there. ``ValueError`` if an image comes with no estimator."""
+    if frame.pose is not None:
+        pose: Pose | None = frame.pose
+    elif frame.image is None:
+        pose = None  # a keypoints-file frame with "keypoints": null
+    elif estimator is None:
+        raise ValueError(f"frame {frame.index} is an image but no pose estimator was given")
+    else:
+        pose = estimator.estimate(frame)
+    return pose if pose is not None and pose.person_present else None
+
+
+def process(
+    frames: Iterable[Frame],
+    estimator: EstimatorLike | None,
+    evaluator: FormEvaluator,
+    policy: CuePolicyLike,
+) -> Iterator[Step]:
+    """Run every frame through pose → form evaluator → cue policy, in order, lazily.
+
+    ``estimator`` may be ``None`` when every frame carries keypoints. Errors of the source
+    (e.g. ``BadInput`` for a file cut short, raised after its last good frame) propagate
+    unchanged after the steps already yielded.
+    """
+    for frame in frames:
+        pose = pose_of(frame, estimator)
+        form = evaluator.update(pose, frame.t_s)
+        cues = tuple(policy.update(form))
+        yield Step(frame, pose, form, cues)
