@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from appliance.form.features import FrameFeatures
 from appliance.form.thresholds import Thresholds
 
+_REFRESH_S = 30.0  # a set keeps its first baseline; after this long a new one may replace it
+_STEADY_SHARE = 0.8  # of the frames in the window must be steady (the rest: MoveNet slips)
+
 
 @dataclass(frozen=True)
 class Baseline:
@@ -53,36 +56,43 @@ class Calibrator:
     def update(self, features: FrameFeatures, hinge_deg: float) -> bool:
         """Take a frame; True when it (re)calibrated on this frame."""
         th = self.th
-        seen = features.seen("shoulder", "hip", "ear", min_score=th.min_score)
-        if not seen or hinge_deg > th.calibration_upright_deg:
+        if self.baseline is not None and features.t_s - self.baseline.t_s < _REFRESH_S:
+            if not self._other_person(features):
+                return False  # keep the set's baseline; refresh only after a long rest
+            self.reset()
+        if not features.seen("shoulder", "hip", "ear", min_score=th.min_score):
+            return False  # a frame MoveNet fumbled (a left/right swap) neither helps nor breaks
+        if hinge_deg > th.calibration_upright_deg:
             self._still.clear()
             return False
-        if self.baseline is not None and self._other_person(features):
-            self.reset()
         self._still.append(features)
-        first = self._still[0]
-        if not self._is_still(first, features):
-            while self._still and not self._is_still(self._still[0], features):
-                self._still.popleft()
+        while self._still[0].t_s < features.t_s - th.calibration_hold_s:
+            self._still.popleft()
+        steady = self._steady_frames()
+        if len(steady) < _STEADY_SHARE * len(self._still):
+            self._still.popleft()  # moving: the window starts again from later frames
             return False
-        if features.t_s - first.t_s < th.calibration_hold_s:
+        if features.t_s - self._still[0].t_s < 0.9 * th.calibration_hold_s:
             return False
-        if self.baseline is not None and features.t_s - self.baseline.t_s < 30.0:
-            return False  # keep the first baseline of a set; refresh only after a long rest
-        self.baseline = Baseline(tuple(self._still), features.t_s)
+        self.baseline = Baseline(tuple(steady), features.t_s)
         self._still.clear()
         return True
 
-    def _is_still(self, then: FrameFeatures, now: FrameFeatures) -> bool:
-        dt = now.t_s - then.t_s
-        if dt <= 0:
-            return True
-        torso = max(1e-6, now.torso_px)
-        moved = math.hypot(now.hip.x - then.hip.x, now.hip.y - then.hip.y) + math.hypot(
-            now.shoulder.x - then.shoulder.x, now.shoulder.y - then.shoulder.y
-        )
-        # Over the hold the drift allowed is about one second's worth.
-        return moved / torso <= self.th.calibration_still_per_s * max(1.0, dt)
+    def _steady_frames(self) -> list[FrameFeatures]:
+        """The frames whose hip and shoulder sit near the window's median position."""
+        frames = self._still
+        hip_x = statistics.median(f.hip.x for f in frames)
+        hip_y = statistics.median(f.hip.y for f in frames)
+        shoulder_x = statistics.median(f.shoulder.x for f in frames)
+        shoulder_y = statistics.median(f.shoulder.y for f in frames)
+        limit = self.th.calibration_still_torso
+        return [
+            f
+            for f in frames
+            if math.hypot(f.hip.x - hip_x, f.hip.y - hip_y)
+            + math.hypot(f.shoulder.x - shoulder_x, f.shoulder.y - shoulder_y)
+            <= limit * max(1e-6, f.torso_px)
+        ]
 
     def _other_person(self, features: FrameFeatures) -> bool:
         assert self.baseline is not None

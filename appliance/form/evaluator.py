@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from appliance.errors import BadInput
 from appliance.form.calibration import Calibrator
@@ -22,6 +22,7 @@ from appliance.form.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from appliance.form.view import ViewTracker
 from appliance.types import FAULT_IDS, MODES, FormUpdate, Pose, Rep
 
+_SETTLED_DEG = 4.0  # within this of the settled top counts as locked out
 _SIDE_VOTES = 15  # frames of scores before the lifter's side is fixed for the set
 _BUFFER_S = 30.0  # seconds of frames kept for judging the rep in progress
 _FORGET_PERSON_S = 3.0  # absent this long: the next person is someone new
@@ -199,21 +200,22 @@ class FormEvaluator:
         return tuple(missing)
 
     def _live_faults(self, features: FrameFeatures, t_s: float) -> tuple[str, ...]:
-        """A back rounding mid-rep is said at once (safety), not at the top: torso
-        shortened and head dropped against the calibrated standing posture, for a moment."""
+        """A back rounding mid-rep is said at once (safety), not at the top: the rep
+        judge's measure (torso shortened plus head dropped, against the calibrated standing
+        posture), a little stronger, held for a moment."""
         baseline = self.calibrator.baseline
         th = self.th
         if self.views.view != "side" or baseline is None or self.detector.state == "top":
             self._live_since = None
             return ()
         facing = self._facing_now(features)
-        ratio = features.torso_px / max(1e-6, baseline.torso_px)
-        dropped = features.neck_flexion_deg(facing) - baseline.neck_deg(facing)
+        shrink = max(0.0, 1.0 - features.torso_px / max(1e-6, baseline.torso_px))
+        head = (features.neck_flexion_deg(facing) - baseline.neck_deg(facing)) / th.rounded_neck_deg
         rounding = (
             self.detector.signal >= 40.0
-            and ratio < th.rounded_live_ratio
-            and dropped > th.rounded_live_neck_deg
             and features.seen("ear", min_score=th.min_score)
+            and head >= th.rounded_min_head_share
+            and shrink / th.rounded_torso_shrink + head >= th.rounded_live_evidence
         )
         if not rounding:
             self._live_since = None
@@ -233,6 +235,7 @@ class FormEvaluator:
         self._pending = None
         end = window.lockout_s + self.th.top_window_s
         samples = [s for s in self._samples if window.start_s <= s.features.t_s <= end]
+        window = _settled_lockout(window, samples)
         facing = _facing(samples)
         context = RepContext(
             window,
@@ -256,6 +259,24 @@ class FormEvaluator:
         )
         self.reps.append(rep)
         return rep
+
+
+def _settled_lockout(window: RepWindow, samples: list[Sample]) -> RepWindow:
+    """Lockout is confirmed while the lifter may still be rising slowly; once the top has
+    been seen, move it to when they first got within a few degrees of where they settled."""
+    top = sorted(s.hinge_deg for s in samples if s.features.t_s >= window.lockout_s)
+    if not top:
+        return window
+    settled = top[len(top) // 4] + _SETTLED_DEG
+    first = next(
+        (
+            s.features.t_s
+            for s in samples
+            if s.features.t_s >= window.bottom_s and s.hinge_deg <= settled
+        ),
+        window.lockout_s,
+    )
+    return replace(window, lockout_s=max(first, window.lockout_s))
 
 
 def _facing(samples: list[Sample]) -> float:

@@ -272,6 +272,17 @@ def judge_hips_rise_early(ctx: RepContext) -> Verdict:
     return early, {"knee_lead": lead, "trunk_rise_at_straight_knees_deg": risen}
 
 
+def _is_set_up_at_the_bar(ctx: RepContext) -> bool:
+    """A deadlift pulled from the floor: knees bent well past a hinge at the bottom and a
+    pause there (gripping the bar). The way down to it is unloaded, not an eccentric."""
+    th = ctx.th
+    try:
+        knees_bent = _knee_at_bottom(ctx) > th.squat_knee_deg
+    except Unjudged:
+        return ctx.window.bottom_pause_s >= th.setup_pause_unseen_knees_s
+    return knees_bent and ctx.window.bottom_pause_s >= th.setup_pause_s
+
+
 def judge_rushed(ctx: RepContext) -> Verdict:
     """The lowering was a drop: its middle 80 % took less than ``rushed_descent_s``."""
     w = ctx.window
@@ -279,8 +290,8 @@ def judge_rushed(ctx: RepContext) -> Verdict:
         raise Unjudged("the rep started at the floor: no lowering to time")
     if w.descent_s is None:
         raise Unjudged("the way down was not seen")
-    if w.bottom_pause_s >= ctx.th.setup_pause_s:
-        raise Unjudged("the rep started from a pause at the bottom: the way down was a set-up")
+    if ctx.mode == "deadlift" and _is_set_up_at_the_bar(ctx):
+        raise Unjudged("the rep started from the bar at rest: the way down was a set-up")
     return w.descent_s < ctx.th.rushed_descent_s, {"descent_10_90_s": w.descent_s}
 
 

@@ -191,12 +191,17 @@ class RepDetector:
             self._hold_since = t_s
         if t_s - self._hold_since < th.lockout_hold_s:
             return None
+        # Lockout is when the lifter first got (nearly) as upright as they then stayed.
+        lockout_t = next(
+            (t for t, v in self._history if self._high_t <= t and v <= x + _START_DEG),
+            self._hold_since,
+        )
         rep = RepWindow(
             start_s=self._start_t,
             descent_s=self._descent_s(),
             bottom_s=self._middle_near_peak(_NEAR_DEG),
             bottom_pause_s=self._time_near_peak(_BOTTOM_BAND_DEG),
-            lockout_s=self._hold_since,
+            lockout_s=min(lockout_t, self._hold_since),
             peak_deg=self._high,
             top_deg=self._start_deg,
             from_floor=self._from_floor,

@@ -26,16 +26,17 @@ class Thresholds:
     lockout_speed_deg_s: float = 60.0
     lockout_hold_s: float = 0.25
     # A rep is reported this long after lockout (or when the next descent starts).
-    top_window_s: float = 0.6
+    top_window_s: float = 0.8
     min_rep_s: float = 0.7
     # Nobody seen for this long: the rep in progress is dropped.
     lost_after_s: float = 1.0
     # Reference torso length: the longest seen in this window (seconds).
     torso_window_s: float = 6.0
 
-    # Calibration: upright (deg) and still (torso lengths per second) for this long (s).
+    # Calibration: upright (deg) for this long (s), hip and shoulder within this distance
+    # (torso lengths, summed) of where they typically were.
     calibration_upright_deg: float = 15.0
-    calibration_still_per_s: float = 0.08
+    calibration_still_torso: float = 0.08
     calibration_hold_s: float = 1.0
     # A torso this much longer or shorter than the calibrated one is another person.
     person_change_ratio: float = 0.3
@@ -65,9 +66,8 @@ class Thresholds:
     # this above the trunk line (good lifters on the real clips: -13° to -35°).
     rounded_uncalibrated_ratio: float = 0.88
     rounded_uncalibrated_neck_deg: float = -12.0
-    # Said at once, mid-rep: torso under this share and head dropped this much (degrees).
-    rounded_live_ratio: float = 0.85
-    rounded_live_neck_deg: float = 15.0
+    # Said at once, mid-rep: the rounded-back evidence this strong for this long (s).
+    rounded_live_evidence: float = 1.2
     rounded_live_hold_s: float = 0.3
     # Front view: a clearly visible face, nose above the shoulders by this share of torso.
     head_up_face_score: float = 0.75
@@ -75,11 +75,13 @@ class Thresholds:
     # How far the knees' straightening runs ahead of the trunk's rise, as a share of each.
     hips_early_knee_lead: float = 0.35
     hips_early_trunk_rise_deg: float = 4.0
-    # The middle 80 % of the descent (10 % to 90 % of its depth); a whole descent of about
-    # 1 s (coaching.md) spends 0.6-0.8 s there.
-    rushed_descent_s: float = 0.6
-    # A pause this long at the bottom (s) makes it a dead-stop pull: the way down was a set-up.
-    setup_pause_s: float = 1.0
+    # The middle 80 % of the descent (10 % to 90 % of its depth), seconds. A controlled
+    # lowering spends 0.6 s or more there; a drop, about 0.2-0.3 s.
+    rushed_descent_s: float = 0.45
+    # Deadlift from the floor: a pause this long (s) at the bottom with the knees bent past
+    # ``squat_knee_deg`` is gripping the bar; the way down to it was a set-up, not a lowering.
+    setup_pause_s: float = 0.8
+    setup_pause_unseen_knees_s: float = 1.2
 
 
 DEFAULT_THRESHOLDS = Thresholds()
