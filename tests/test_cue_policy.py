@@ -362,3 +362,11 @@ def test_one_cue_at_a_time_and_only_safety_mid_rep(
         said = [rep_of(lifter, e) for _, e in played if e.kind == "fault" and e.fault == fault]
         assert len(said) <= CueConfig().max_cues_per_fault
         assert all(b - a >= 2 for a, b in itertools.pairwise(said))
+
+
+def test_clean_reps_seen_from_the_front_earn_no_good_rep_praise():
+    """Their backs were never checked: praising them would be a guess."""
+    front = Lifter(view="front").stand(2.0).reps(6, unjudged=("rounded_back",))
+    assert GOOD_REP not in heard(front.frames)
+    side = Lifter().stand(2.0).reps(6)
+    assert GOOD_REP in heard(side.frames)

@@ -120,7 +120,10 @@ class CuePolicy:
         for f in fixed:
             del self._awaiting_fix[f]
         self._top_praise = fixed[0] if fixed else None
-        self._clean_streak = 0 if faults else self._clean_streak + 1
+        # "Good rep" only for reps whose back was actually checked: a front view that
+        # could not see it earns no praise, only the advice to turn sideways.
+        checked = not any(f in rep.unjudged for f in SAFETY_FAULTS)
+        self._clean_streak = 0 if faults or not checked else self._clean_streak + 1
         gap_ok = self._good_rep_on is None or n - self._good_rep_on >= (
             self.config.good_rep_every_reps
         )
