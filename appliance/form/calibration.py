@@ -21,23 +21,34 @@ _STEADY_SHARE = 0.8  # of the frames in the window must be steady (the rest: Mov
 
 @dataclass(frozen=True)
 class Baseline:
-    """Standing frames of one person; angles come out signed once the facing is known."""
+    """One person's standing posture, taken at ``t_s`` (seconds).
 
-    frames: tuple[FrameFeatures, ...]
-    t_s: float  # when it was taken, seconds
+    ``torso_px``: hip-to-shoulder length (pixels). Angles are kept for a lifter facing
+    right; facing left mirrors them, so the signed ones flip sign.
+    """
 
-    @property
-    def torso_px(self) -> float:
-        """Standing hip-to-shoulder length (pixels)."""
-        return float(statistics.median(f.torso_px for f in self.frames))
+    t_s: float
+    torso_px: float
+    trunk_right_deg: float
+    neck_right_deg: float
+
+    @classmethod
+    def from_frames(cls, frames: list[FrameFeatures], t_s: float) -> Baseline:
+        """The medians of the standing frames."""
+        return cls(
+            t_s=t_s,
+            torso_px=float(statistics.median(f.torso_px for f in frames)),
+            trunk_right_deg=float(statistics.median(f.trunk_signed_deg(1.0) for f in frames)),
+            neck_right_deg=float(statistics.median(f.neck_flexion_deg(1.0) for f in frames)),
+        )
 
     def trunk_deg(self, facing: float) -> float:
         """Standing trunk angle from vertical, forward + (degrees)."""
-        return float(statistics.median(f.trunk_signed_deg(facing) for f in self.frames))
+        return facing * self.trunk_right_deg
 
     def neck_deg(self, facing: float) -> float:
         """Neutral head position: ear below (+) or above (-) the trunk line (degrees)."""
-        return float(statistics.median(f.neck_flexion_deg(facing) for f in self.frames))
+        return facing * self.neck_right_deg
 
 
 class Calibrator:
@@ -74,7 +85,7 @@ class Calibrator:
             return False
         if features.t_s - self._still[0].t_s < 0.9 * th.calibration_hold_s:
             return False
-        self.baseline = Baseline(tuple(steady), features.t_s)
+        self.baseline = Baseline.from_frames(steady, features.t_s)
         self._still.clear()
         return True
 
