@@ -103,7 +103,10 @@ def _seen(ctx: RepContext, samples: Sequence[Sample], *parts: str) -> list[Sampl
             if sum(getattr(s.features, p).score >= ctx.th.min_score for s in samples)
             < ctx.th.min_seen_share * max(1, len(samples))
         ]
-        raise Unjudged(f"can't see your {' and '.join(missing or ['body'])} clearly enough")
+        if not missing:  # each part is seen often enough, just not all at once
+            missing = [PART_NAMES.get(p, p) for p in parts]
+        names = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        raise Unjudged(f"can't see your {names} clearly enough")
     return good
 
 
