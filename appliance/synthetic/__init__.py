@@ -7,7 +7,7 @@ display's demo mode. Start with ``make_set``.
 
 from appliance.synthetic.body import Body
 from appliance.synthetic.camera import Placement
-from appliance.synthetic.faults import DEFAULT_SEVERITY, FAULTS, MODES
+from appliance.synthetic.faults import DEFAULT_SEVERITY, FAULTS
 from appliance.synthetic.lifter import (
     JointAngles,
     SyntheticSet,
@@ -16,6 +16,7 @@ from appliance.synthetic.lifter import (
 )
 from appliance.synthetic.noise import Noise
 from appliance.synthetic.timeline import RepTruth, Tempo
+from appliance.types import MODES
 
 __all__ = [
     "DEFAULT_SEVERITY",

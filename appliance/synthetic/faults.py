@@ -19,20 +19,11 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
+from appliance.types import FAULT_IDS
+
 Array = npt.NDArray[np.float64]
 
-FAULTS: tuple[str, ...] = (
-    "rounded_back",
-    "head_up",
-    "squatting",
-    "locked_knees",
-    "bar_drift",
-    "shallow_hinge",
-    "incomplete_lockout",
-    "hyperextension",
-    "hips_rise_early",
-    "rushed",
-)
+FAULTS: tuple[str, ...] = FAULT_IDS  # every coaching.md fault can be built
 DEADLIFT_ONLY = frozenset({"bar_drift"})
 CONFLICTS: tuple[frozenset[str], ...] = (
     frozenset({"squatting", "locked_knees"}),
@@ -45,7 +36,6 @@ DEFAULT_SEVERITY = 0.8
 MAX_ROUNDING_DEG = 90.0
 """Total spine bend (degrees) at rounding 1."""
 
-MODES = ("drill", "deadlift")
 MIN_GOOD_DESCENT_S = 1.2
 
 

@@ -17,11 +17,11 @@ import numpy.typing as npt
 
 from appliance.synthetic.body import Body
 from appliance.synthetic.camera import Placement, project
-from appliance.synthetic.faults import MODES, Channel
+from appliance.synthetic.faults import Channel
 from appliance.synthetic.kinematics import skeleton
 from appliance.synthetic.noise import Noise, observe
 from appliance.synthetic.timeline import RepTruth, Tempo, build_timeline
-from appliance.types import Frame, Pose
+from appliance.types import MODES, Frame, Pose
 
 Array = npt.NDArray[np.float64]
 
