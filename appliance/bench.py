@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.errors import BadInput
+from appliance.types import MODES
 
-STAGES = ("decode", "preprocess", "inference", "postprocess")
+STAGES = ("decode", "preprocess", "inference", "postprocess", "evaluate")
+# The stages of a frame that come after the source hands it over.
+AFTER_DECODE = ("preprocess", "inference", "postprocess", "evaluate")
 
 
 @dataclass
@@ -50,15 +53,13 @@ class BenchResult:
         }
 
     def ratio_excluding_decode(self) -> float | None:
-        """Median per-frame (preprocess + inference + postprocess) over median inference."""
+        """Median whole per-frame cost after decode (preprocess, inference, postprocess and
+        smoothing, evaluation) over median inference alone."""
         inference = self.samples["inference"]
         if not inference or statistics.median(inference) <= 0:
             return None
         totals = [
-            p + i + q
-            for p, i, q in zip(
-                self.samples["preprocess"], inference, self.samples["postprocess"], strict=True
-            )
+            sum(stage) for stage in zip(*(self.samples[s] for s in AFTER_DECODE), strict=True)
         ]
         return round(statistics.median(totals) / statistics.median(inference), 3)
 
@@ -73,12 +74,15 @@ def _p95(values: Sequence[float]) -> float:
 
 
 def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
-    """Run the pose pipeline over ``spec`` as fast as possible, timing each stage."""
+    """Run the pose pipeline and the form evaluator over ``spec`` as fast as possible,
+    timing each stage."""
     from appliance.cli import config_from
+    from appliance.form import FormEvaluator
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
 
     config = config_from(args)
+    evaluator = FormEvaluator(args.mode)
     with open_source(spec, config.camera) as source:
         estimator = PoseEstimator.from_config(config)
         result = BenchResult(runtime=estimator.model.runtime, source=source.description)
@@ -91,7 +95,10 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
             decode_s = time.perf_counter() - t0
             if frame is None:
                 break
-            estimator.estimate(frame)
+            pose = estimator.estimate(frame)
+            t1 = time.perf_counter()
+            evaluator.update(pose, frame.t_s)
+            evaluate_s = time.perf_counter() - t1
             if warmup > 0:
                 warmup -= 1
                 start = time.perf_counter()
@@ -102,6 +109,7 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
                 result.samples["preprocess"].append(times.preprocess_s)
                 result.samples["inference"].append(times.inference_s)
                 result.samples["postprocess"].append(times.postprocess_s)
+                result.samples["evaluate"].append(evaluate_s)
             result.frames += 1
         result.wall_s = time.perf_counter() - start
     if result.frames == 0:
@@ -147,6 +155,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("source", metavar="SOURCE", help="video, image folder, .jsonl, webcam")
     parser.add_argument("--json", action="store_true", help="print the JSON report")
+    parser.add_argument("--mode", choices=MODES, default="deadlift", help="evaluator mode")
     parser.add_argument("--frames", type=_positive_int, default=None, help="stop after N frames")
     parser.add_argument(
         "--warmup", type=_non_negative_int, default=5, help="frames to run before timing"
