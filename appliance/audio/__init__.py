@@ -1,0 +1,1 @@
+"""The audio room: spoken cues (espeak-ng, pre-rendered) and tones, one sound at a time."""

@@ -1,0 +1,1 @@
+"""The controls room: GPIO buttons and keyboard keys, turned into control events."""

@@ -1,0 +1,82 @@
+"""What the mirror shows, as data: the live loop fills it in, the renderer draws it.
+
+A display is something you hand a picture to (design.md, luma.core): nothing here knows
+pygame. Times are seconds on the loop's clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from appliance.types import Pose
+
+SET_STATES = ("idle", "ready", "running", "summary")
+"""``idle``: nobody there (attract screen). ``ready``: a person, no set running yet (or
+calibrating). ``running``: a set in progress. ``summary``: the set just ended."""
+
+CAMERA_STATES = ("ok", "lost", "starting")
+
+
+@dataclass(frozen=True)
+class CueView:
+    """The cue on screen: ``text``, ``severity`` (``safety``/``form``/``info``/``praise``,
+    which sets its colour), ``fault`` id or ``None``, and when it appeared."""
+
+    text: str
+    severity: str
+    fault: str | None
+    shown_at_s: float
+
+
+@dataclass(frozen=True)
+class SummaryView:
+    """The set summary shown at rest: rep count, each rep's score (0..100), the main
+    fault and its cue (``None`` for a clean set), and a mobility or strength tip."""
+
+    reps: int
+    scores: tuple[int, ...]
+    main_fault: str | None
+    main_cue: str | None
+    tip: str
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """The diagnostics overlay (toggled by a key or a long press)."""
+
+    fps: float
+    inference_ms: float
+    latency_median_ms: float | None
+    latency_p95_ms: float | None
+    dropped_frames: int
+    runtime: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ScreenModel:
+    """Everything on the mirror at one moment.
+
+    ``pose``: the lifter's latest keypoints (drawn as a small side-profile figure, the
+    ``faulty_segments`` highlighted: pairs of keypoint names). ``scores``: this set's rep
+    scores so far (dots). ``guidance``: "Turn sideways…", "I can't see your feet…".
+    ``notice``: a one-line system notice ("Camera lost — reconnecting…").
+    """
+
+    mode: str  # "drill" or "deadlift"
+    set_state: str  # one of SET_STATES
+    rep_count: int = 0
+    scores: tuple[int, ...] = ()
+    cue: CueView | None = None
+    guidance: str | None = None
+    view: str = "unknown"
+    phase: str = "absent"
+    calibrating: bool = False
+    pose: Pose | None = None
+    faulty_segments: tuple[tuple[str, str], ...] = ()
+    summary: SummaryView | None = None
+    camera: str = "ok"  # one of CAMERA_STATES
+    notice: str | None = None
+    diagnostics: Diagnostics | None = None
+    now_s: float = 0.0
+    extra: dict[str, str] = field(default_factory=dict)
