@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 import pytest
@@ -17,9 +19,14 @@ from appliance.sources import (
 from appliance.sources.spec import parse_webcam_index
 
 
-def test_the_demo_source_is_not_available_yet():
-    with pytest.raises(BadInput, match=r"^the demo source is not available yet$"):
-        open_source("demo")
+def test_the_demo_source_is_the_synthetic_lifter_with_keypoints_only():
+    with open_source("demo:deadlift") as source:
+        frames = list(itertools.islice(source.frames(), 90))
+    assert all(frame.image is None for frame in frames)
+    assert frames[-1].t_s > frames[0].t_s
+    assert any(frame.pose is not None for frame in frames)
+    with pytest.raises(BadInput, match="demo:deadlift"):
+        open_source("demo:squat")
 
 
 @pytest.mark.parametrize("spec", ["webcam:x", "webcam:-1", "webcam:1.5", "webcam:²"])

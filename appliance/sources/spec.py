@@ -17,6 +17,7 @@ from appliance.sources.keypoints_file import KeypointsSource
 from appliance.sources.picamera import PiCamera2Device
 from appliance.sources.video import VideoSource
 from appliance.sources.webcam import WebcamDevice
+from appliance.types import MODES
 
 KINDS = "a video file, an image folder, a .jsonl keypoints file, webcam[:N], picamera or demo"
 
@@ -31,8 +32,13 @@ def open_source(
     Raises ``BadInput`` for an unusable spec or file, ``CameraNotFound`` for a camera that
     does not answer.
     """
-    if spec == "demo":
-        raise BadInput("the demo source is not available yet")
+    if spec == "demo" or spec.startswith("demo:"):
+        from appliance.sources.demo import DemoSource
+
+        mode = spec.partition(":")[2] or "drill"
+        if mode not in MODES:
+            raise BadInput(f"{spec}: the demo's mode is drill or deadlift, e.g. demo:deadlift")
+        return DemoSource(mode)
     if spec == "picamera":
         return CameraSource(PiCamera2Device(camera), camera, name="Pi camera")
     if spec == "webcam" or spec.startswith("webcam:"):

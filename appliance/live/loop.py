@@ -1,0 +1,244 @@
+"""The live loop: frames in, pose, form, cues; the mirror and the voice out.
+
+Capture runs in its own thread (``FrameGrabber``: newest frame wins). This loop, on the
+main thread, takes the newest frame when there is one, runs the pose model, the form
+evaluator and the cue policy on it (the same ``appliance.pipeline`` road ``analyze``
+takes), hands cues to the voice, and redraws the screen at the display's rate. Every wait
+has a bound: a frame is waited for one display period at most. The camera-to-cue
+latency — from the frame's arrival to the flip that first shows its cue — is measured on
+every cue.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from appliance.controls.events import Control, ControlEvent
+from appliance.display.screen_model import Diagnostics, ScreenModel
+from appliance.live.grabber import FrameGrabber
+from appliance.live.session import Session
+from appliance.pipeline import EstimatorLike, pose_of
+from appliance.types import CueEvent
+
+log = logging.getLogger("hinge_mirror.live")
+
+CAMERA_LOST = "Camera lost — reconnecting…"
+
+
+class Screen(Protocol):
+    """Where the mirror is drawn (``PygameDisplay`` is the real one)."""
+
+    def show(self, model: ScreenModel) -> float: ...
+    def events(self) -> list[Any]: ...
+    def save(self, path: Path) -> None: ...
+
+
+class Speaker(Protocol):
+    """What says the cues (``appliance.audio.Voice``)."""
+
+    def say(self, event: CueEvent) -> bool: ...
+
+
+class Buttons(Protocol):
+    """The GPIO buttons (``appliance.controls.GpioButtons``)."""
+
+    def poll(self, now: float) -> list[ControlEvent]: ...
+
+
+@dataclass
+class LoopOptions:
+    """``until_end``: stop when a file source ends. ``record_screens``: a folder for a PNG
+    each time what the screen shows changes. ``display_hz``: redraws per second at most.
+    ``diagnostics``: start with the overlay on."""
+
+    until_end: bool = False
+    record_screens: Path | None = None
+    display_hz: float = 30.0
+    diagnostics: bool = False
+    runtime: str = ""
+
+
+@dataclass
+class LoopStats:
+    """What a run measured: frames processed, cue latencies (seconds), screens saved."""
+
+    frames: int = 0
+    latencies_s: list[float] = field(default_factory=list)
+    screens: list[Path] = field(default_factory=list)
+    cues: list[CueEvent] = field(default_factory=list)
+
+    def latency_ms(self) -> tuple[float, float] | None:
+        """(median, p95) camera-to-cue latency in milliseconds, if any cue was shown."""
+        if not self.latencies_s:
+            return None
+        ordered = sorted(self.latencies_s)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        return statistics.median(ordered) * 1000.0, p95 * 1000.0
+
+
+class LiveLoop:
+    """One appliance run. ``keyboard`` maps the screen's events to control events."""
+
+    def __init__(
+        self,
+        grabber: FrameGrabber,
+        estimator: EstimatorLike | None,
+        session: Session,
+        screen: Screen,
+        voice: Speaker | None,
+        buttons: Buttons | None,
+        keyboard: Callable[[list[Any], float], list[ControlEvent]],
+        options: LoopOptions,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.grabber = grabber
+        self.estimator = estimator
+        self.session = session
+        self.screen = screen
+        self.voice = voice
+        self.buttons = buttons
+        self.keyboard = keyboard
+        self.options = options
+        self.clock = clock
+        self.stats = LoopStats()
+        self.show_diagnostics = options.diagnostics
+        self._waiting_for_screen: list[tuple[CueEvent, float]] = []
+        self._frame_times: deque[float] = deque(maxlen=60)
+        self._last_signature: tuple[Any, ...] | None = None
+        self._quit = False
+        # The session runs on the frames' clock (seconds): a camera that stalls stops time
+        # for the set instead of ending it, and recordings replay the same way every time.
+        self._frame_time = 0.0
+
+    def run(self) -> int:
+        """Run until quit, or until a file source ends with ``until_end``; exit code."""
+        period = 1.0 / self.options.display_hz
+        while not self._quit:
+            now = self.clock()
+            for event in self._controls(now):
+                self.handle(event)
+            grabbed = self.grabber.get(period)
+            if grabbed is not None:
+                self._process(grabbed.frame, grabbed.received_s)
+            self.session.tick(self._frame_time)
+            self._draw()
+            if self.grabber.finished:
+                return self._source_over()
+        return 0
+
+    def handle(self, event: ControlEvent) -> None:
+        """Act on a button or key."""
+        now = self._frame_time
+        match event.control:
+            case Control.MODE_DRILL:
+                self.session.set_mode("drill", now)
+            case Control.MODE_DEADLIFT:
+                self.session.set_mode("deadlift", now)
+            case Control.SET_TOGGLE:
+                self.session.toggle_set(now)
+            case Control.RECALIBRATE:
+                self.session.recalibrate()
+            case Control.DIAGNOSTICS:
+                self.show_diagnostics = not self.show_diagnostics
+            case Control.QUIT:
+                self._quit = True
+
+    # -- steps -------------------------------------------------------------------------
+
+    def _controls(self, now: float) -> list[ControlEvent]:
+        events = self.buttons.poll(now) if self.buttons is not None else []
+        return events + self.keyboard(self.screen.events(), now)
+
+    def _process(self, frame: Any, received_s: float) -> None:
+        pose = pose_of(frame, self.estimator)
+        self._frame_time = frame.t_s
+        for cue in self.session.on_frame(pose, frame.t_s, frame.t_s):
+            self.stats.cues.append(cue)
+            if self.voice is not None:
+                self.voice.say(cue)
+            self._waiting_for_screen.append((cue, received_s))
+        self.stats.frames += 1
+        self._frame_times.append(self.clock())
+
+    def _draw(self) -> None:
+        model = self._model(self._frame_time)
+        shown_at = self.screen.show(model)
+        for _cue, received_s in self._waiting_for_screen:
+            self.stats.latencies_s.append(max(0.0, shown_at - received_s))
+        self._waiting_for_screen.clear()
+        self._record(model)
+
+    def _model(self, now: float) -> ScreenModel:
+        model = self.session.screen(now)
+        status = self.grabber.status
+        camera = {"lost": "lost", "failed": "lost", "starting": "starting"}.get(status, "ok")
+        notice = CAMERA_LOST if camera == "lost" else None
+        diagnostics = self._diagnostics() if self.show_diagnostics else None
+        return replace(model, camera=camera, notice=notice, diagnostics=diagnostics)
+
+    def _diagnostics(self) -> Diagnostics:
+        times = self._frame_times
+        fps = (
+            (len(times) - 1) / (times[-1] - times[0])
+            if len(times) > 1 and times[-1] > times[0]
+            else 0.0
+        )
+        latency = self.stats.latency_ms()
+        inference_ms = 0.0
+        last_times = getattr(self.estimator, "last_times", None)
+        if last_times is not None:
+            inference_ms = last_times.inference_s * 1000.0
+        return Diagnostics(
+            fps=fps,
+            inference_ms=inference_ms,
+            latency_median_ms=latency[0] if latency else None,
+            latency_p95_ms=latency[1] if latency else None,
+            dropped_frames=self.grabber.dropped,
+            runtime=self.options.runtime,
+        )
+
+    def _record(self, model: ScreenModel) -> None:
+        folder = self.options.record_screens
+        if folder is None:
+            return
+        signature = (
+            model.mode,
+            model.set_state,
+            model.rep_count,
+            model.cue.text if model.cue else None,
+            model.guidance,
+            model.camera,
+            model.calibrating,
+        )
+        if signature == self._last_signature:
+            return
+        self._last_signature = signature
+        lost = "-camera-lost" if model.camera == "lost" else ""
+        name = f"{len(self.stats.screens) + 1:04d}-{model.set_state}-rep{model.rep_count}{lost}.png"
+        path = folder / name
+        self.screen.save(path)
+        self.stats.screens.append(path)
+
+    def _source_over(self) -> int:
+        """The source ended (a file) or the camera is gone for good."""
+        if self.grabber.status == "failed" and self.grabber.error is not None:
+            log.error("source failed: %s", self.grabber.error)
+            if not self.options.until_end:
+                return 1
+        self.session.end_set(self._frame_time)
+        self._draw()
+        if self.options.until_end:
+            return 0 if self.grabber.status == "ended" else 1
+        while not self._quit:  # keep the summary on screen until the user quits
+            for event in self._controls(self.clock()):
+                self.handle(event)
+            self._draw()
+            time.sleep(1.0 / self.options.display_hz)
+        return 0

@@ -1,0 +1,208 @@
+"""A session at the mirror: the mode, the set in progress, what to show and say.
+
+Sets start by themselves when someone steps in (or with SET), and end when they leave (or
+with SET); a finished set shows its summary. The form evaluator and the cue policy are
+the same ones ``analyze`` uses; this module only keeps the state a screen needs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from appliance.coach import CuePolicy
+from appliance.coach.phrases import FAULT_CUES
+from appliance.display.screen_model import CueView, ScreenModel, SummaryView
+from appliance.form import FormEvaluator
+from appliance.types import CueEvent, FormUpdate, Pose
+
+# Body segments drawn highlighted on the profile figure when a fault is cued.
+FAULT_SEGMENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "rounded_back": (("left_shoulder", "left_hip"), ("right_shoulder", "right_hip")),
+    "head_up": (("left_ear", "left_shoulder"), ("right_ear", "right_shoulder")),
+    "squatting": (("left_hip", "left_knee"), ("right_hip", "right_knee")),
+    "locked_knees": (("left_knee", "left_ankle"), ("right_knee", "right_ankle")),
+    "bar_drift": (("left_elbow", "left_wrist"), ("right_elbow", "right_wrist")),
+    "shallow_hinge": (("left_shoulder", "left_hip"), ("right_shoulder", "right_hip")),
+    "incomplete_lockout": (("left_shoulder", "left_hip"), ("right_shoulder", "right_hip")),
+    "hyperextension": (("left_shoulder", "left_hip"), ("right_shoulder", "right_hip")),
+    "hips_rise_early": (("left_hip", "left_knee"), ("right_hip", "right_knee")),
+    "rushed": (),
+}
+
+
+@dataclass(frozen=True)
+class SessionTiming:
+    """Seconds: how long a person must be seen before a set starts by itself, gone before
+    it ends, how long a cue and a summary stay on screen."""
+
+    arrive_s: float = 0.5
+    leave_s: float = 3.0
+    cue_s: float = 4.0
+    guidance_s: float = 5.0
+    summary_s: float = 20.0
+
+
+class Session:
+    """Feed ``on_frame`` every frame; read ``screen(now)``; call the control methods."""
+
+    def __init__(self, mode: str, timing: SessionTiming | None = None) -> None:
+        self.timing = timing or SessionTiming()
+        self.mode = mode
+        self.set_state = "idle"
+        self.evaluator = FormEvaluator(mode)
+        self.policy = CuePolicy(mode)
+        self.scores: list[int] = []
+        self.faults: Counter[str] = Counter()
+        self.summary: SummaryView | None = None
+        self.cue: CueView | None = None
+        self.guidance: tuple[str, float] | None = None
+        self.last_update: FormUpdate | None = None
+        self.pose: Pose | None = None
+        self.sets_done = 0
+        self._seen_since: float | None = None
+        self._gone_since: float | None = None
+        self._summary_at = 0.0
+
+    # -- controls ----------------------------------------------------------------------
+
+    def set_mode(self, mode: str, now_s: float) -> None:
+        """Switch drill/deadlift; a set in progress ends first."""
+        if mode == self.mode:
+            return
+        if self.set_state == "running":
+            self.end_set(now_s)
+        self.mode = mode
+        self._new_set_tools()
+
+    def toggle_set(self, now_s: float) -> None:
+        """SET: start a set, or end the one running."""
+        if self.set_state == "running":
+            self.end_set(now_s)
+        else:
+            self.start_set()
+
+    def start_set(self) -> None:
+        """A new set: fresh evaluator and cue policy, calibration first."""
+        self._new_set_tools()
+        self.scores, self.faults = [], Counter()
+        self.summary, self.cue, self.guidance = None, None, None
+        self.set_state = "running"
+
+    def end_set(self, now_s: float) -> None:
+        """End the set: its summary if it had reps, else back to waiting."""
+        if self.set_state != "running":
+            return
+        self.evaluator.summary()  # judges a rep still waiting for its top
+        self._collect_reps()
+        self.sets_done += 1
+        if self.scores:
+            self.summary = self._summary()
+            self.set_state = "summary"
+            self._summary_at = now_s
+        else:
+            self.set_state = "ready" if self._seen_since is not None else "idle"
+        self.cue = None
+
+    def recalibrate(self) -> None:
+        """SET held: take the standing posture again."""
+        self.evaluator.calibrator.reset()
+
+    # -- frames ------------------------------------------------------------------------
+
+    def on_frame(self, pose: Pose | None, t_s: float, now_s: float) -> list[CueEvent]:
+        """Take one frame's pose (``None``: nobody); return the cues to say now."""
+        present = pose is not None and pose.person_present
+        self._track_presence(present, now_s)
+        self.pose = pose if present else None
+        if self.set_state != "running":
+            return []
+        update = self.evaluator.update(pose, t_s)
+        self.last_update = update
+        if update.completed_rep is not None:
+            self.scores.append(update.completed_rep.score)
+            self.faults.update(update.completed_rep.faults)
+        events = list(self.policy.update(update))
+        for event in events:
+            if event.kind == "guidance":
+                self.guidance = (event.text, now_s)
+            else:
+                self.cue = CueView(event.text, event.severity, event.fault, now_s)
+        return events
+
+    def tick(self, now_s: float) -> None:
+        """Time passes: sets start and end with presence; cues and summaries expire."""
+        t = self.timing
+        if self.cue is not None and now_s - self.cue.shown_at_s > t.cue_s:
+            self.cue = None
+        if self.guidance is not None and now_s - self.guidance[1] > t.guidance_s:
+            self.guidance = None
+        if self._seen_since is not None and now_s - self._seen_since >= t.arrive_s:
+            if self.set_state == "idle":
+                self.start_set()
+            elif self._summary_over(now_s):
+                self.set_state = "ready"
+        if self._gone_since is not None and now_s - self._gone_since >= t.leave_s:
+            if self.set_state == "running":
+                self.end_set(now_s)
+            elif self.set_state == "ready" or self._summary_over(now_s):
+                self.set_state = "idle"
+
+    def screen(self, now_s: float) -> ScreenModel:
+        """What the mirror shows now (camera status and diagnostics are the loop's)."""
+        update = self.last_update if self.set_state == "running" else None
+        cue = self.cue
+        return ScreenModel(
+            mode=self.mode,
+            set_state=self.set_state,
+            rep_count=len(self.scores),
+            scores=tuple(self.scores),
+            cue=cue,
+            guidance=self.guidance[0] if self.guidance else None,
+            view=update.view if update else "unknown",
+            phase=update.phase if update else ("absent" if self.pose is None else "standing"),
+            calibrating=bool(update and not update.calibrated and update.phase == "standing"),
+            pose=self.pose,
+            faulty_segments=FAULT_SEGMENTS.get(cue.fault, ()) if cue and cue.fault else (),
+            summary=self.summary if self.set_state == "summary" else None,
+            now_s=now_s,
+        )
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _summary_over(self, now_s: float) -> bool:
+        return self.set_state == "summary" and now_s - self._summary_at > self.timing.summary_s
+
+    def _new_set_tools(self) -> None:
+        self.evaluator = FormEvaluator(self.mode)
+        self.policy = CuePolicy(self.mode)
+        self.last_update = None
+
+    def _track_presence(self, present: bool, now_s: float) -> None:
+        if present:
+            self._gone_since = None
+            if self._seen_since is None:
+                self._seen_since = now_s
+        else:
+            self._seen_since = None
+            if self._gone_since is None:
+                self._gone_since = now_s
+
+    def _collect_reps(self) -> None:
+        reps = self.evaluator.reps
+        if len(reps) > len(self.scores):
+            for rep in reps[len(self.scores) :]:
+                self.scores.append(rep.score)
+                self.faults.update(rep.faults)
+
+    def _summary(self) -> SummaryView:
+        from appliance.display.tips import tip_for
+
+        main = self.faults.most_common(1)[0][0] if self.faults else None
+        return SummaryView(
+            reps=len(self.scores),
+            scores=tuple(self.scores),
+            main_fault=main,
+            main_cue=FAULT_CUES.get(main) if main else None,
+            tip=tip_for(main),
+        )
