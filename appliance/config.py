@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from appliance.controls.config import ControlsConfig
 from appliance.errors import BadConfig
 
 CONFIG_ENV = "HINGE_MIRROR_CONFIG"
@@ -89,6 +90,7 @@ class Config:
     pose: PoseConfig = field(default_factory=PoseConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
+    controls: ControlsConfig = field(default_factory=ControlsConfig)
 
 
 _T = TypeVar("_T")
