@@ -1,0 +1,163 @@
+"""The set summary at rest: reps, score dots and average, the main fault and its cue (or
+praise for a clean set), and a mobility or strength tip.
+
+The lifter is resting and looking at the mirror, so this screen may use the middle: the
+average score and the main fault sit in the centre column, the tip in the bottom band;
+mode, reps, dots and diagnostics stay where the live screen has them. Lengths are pixels.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from appliance.display import fonts
+from appliance.display.canvas import Canvas
+from appliance.display.layout import Layout
+from appliance.display.parts import draw_mode_block, draw_rep_counter, draw_score_dots, notice_text
+from appliance.display.screen_model import ScreenModel, SummaryView
+from appliance.display.style import INFO, LABEL, NOTICE, PRAISE, WHITE, fault_colour, score_colour
+from appliance.display.tips import tip_for
+
+CLEAN_SET = "Clean set"
+CLEAN_SET_LINE = "No faults — keep it up"
+
+
+def fault_name(fault: str) -> str:
+    """A fault id as words: ``"rounded_back"`` → ``"rounded back"``."""
+    return fault.replace("_", " ")
+
+
+def summary_of(model: ScreenModel) -> SummaryView:
+    """``model.summary``, or one made from the model's own reps and scores."""
+    if model.summary is not None:
+        return model.summary
+    return SummaryView(model.rep_count, model.scores, None, None, tip_for(None))
+
+
+def draw_summary(canvas: Canvas, layout: Layout, model: ScreenModel) -> None:
+    """The whole summary screen."""
+    view = summary_of(model)
+    draw_mode_block(canvas, layout, model)
+    draw_rep_counter(canvas, layout, view.reps)
+    notice = notice_text(model)
+    if notice:
+        canvas.text(
+            "notice",
+            notice,
+            layout.top_centre,
+            layout.cap_guidance,
+            NOTICE,
+            max_lines=2,
+            min_cap_px=0.75 * layout.cap_guidance,
+            align="centre",
+        )
+    # The side columns are free at rest, the right one unless diagnostics are on.
+    inset = round(0.15 * layout.width) + layout.margin_x
+    if model.diagnostics:
+        inset = layout.width - layout.diagnostics.left + layout.margin_x
+    middle = pygame.Rect(inset, layout.profile.top, layout.width - 2 * inset, layout.profile.height)
+    _draw_middle(canvas, layout, middle, view)
+    _draw_tip(canvas, layout, view.tip or tip_for(view.main_fault))
+
+
+def _below(box: pygame.Rect, used: pygame.Rect, gap: int) -> pygame.Rect:
+    top = used.bottom + gap
+    return pygame.Rect(box.left, top, box.width, max(0, box.bottom - top))
+
+
+def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: SummaryView) -> None:
+    """Average score (big), then the main fault and its cue — or the clean-set praise."""
+    unit = layout.unit
+    gap = round(0.02 * unit)
+    if view.scores:
+        used = canvas.text(
+            "average_label", "AVERAGE SCORE", box, layout.cap_small, LABEL, align="centre"
+        )
+        average = round(sum(view.scores) / len(view.scores))
+        used = canvas.text(
+            "average_big",
+            str(average),
+            _below(box, used, gap),
+            0.1 * unit,
+            score_colour(average),
+            align="centre",
+            no_descenders=True,
+        )
+        dots = _below(box, used, round(1.5 * gap))
+        # Up to two rows of dots, but never at the cost of the main fault's cue below.
+        reserve = (
+            fonts.block_height(fonts.size_for_cap(layout.cap_small), 1)
+            + fonts.block_height(fonts.size_for_cap(0.045 * unit), 1)
+            + round(4.5 * gap)
+        )
+        dots.height = max(0, min(round(0.12 * unit), dots.height - reserve))
+        used = draw_score_dots(
+            canvas,
+            dots,
+            view.scores,
+            round(0.042 * unit),
+            layout.cap_small,
+            centred=True,
+            average=False,
+        )
+    else:
+        used = canvas.text(
+            "average_label", "No reps counted", box, layout.cap_guidance, LABEL, align="centre"
+        )
+    rest = _below(box, used, round(2.5 * gap))
+    if view.main_fault is None:
+        used = canvas.text("praise", CLEAN_SET, rest, 0.07 * unit, PRAISE, align="centre")
+        canvas.text(
+            "praise_line",
+            CLEAN_SET_LINE,
+            _below(rest, used, gap),
+            layout.cap_small,
+            LABEL,
+            align="centre",
+            max_lines=2,
+            min_cap_px=0.7 * layout.cap_small,
+        )
+        return
+    colour = fault_colour(view.main_fault)
+    label = f"MAIN FAULT: {fault_name(view.main_fault).upper()}"
+    used = canvas.text(
+        "fault",
+        label,
+        rest,
+        layout.cap_small,
+        colour,
+        align="centre",
+        max_lines=2,
+        min_cap_px=0.7 * layout.cap_small,
+    )
+    if view.main_cue:
+        canvas.text(
+            "fault_cue",
+            view.main_cue,
+            _below(rest, used, gap),
+            0.06 * unit,
+            WHITE,
+            max_lines=2,
+            min_cap_px=0.045 * unit,
+            align="centre",
+        )
+
+
+def _draw_tip(canvas: Canvas, layout: Layout, tip: str) -> None:
+    """``TIP`` and the tip text, centred in the bottom band."""
+    box = layout.cue
+    used = canvas.text(
+        "tip_label", "TIP FOR NEXT TIME", box, layout.cap_small, INFO, align="centre"
+    )
+    gap = round(0.5 * layout.cap_small)
+    canvas.text(
+        "tip",
+        tip,
+        _below(box, used, gap),
+        0.045 * layout.unit,
+        WHITE,
+        max_lines=3,
+        min_cap_px=0.03 * layout.unit,
+        align="centre",
+        valign="centre",
+    )
