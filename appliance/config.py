@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from appliance.audio.config import AudioConfig
 from appliance.controls.config import ControlsConfig
 from appliance.errors import BadConfig
 
@@ -91,6 +92,7 @@ class Config:
     camera: CameraConfig = field(default_factory=CameraConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
     controls: ControlsConfig = field(default_factory=ControlsConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
 
 
 _T = TypeVar("_T")

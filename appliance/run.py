@@ -1,24 +1,25 @@
-"""``hinge-mirror run``: the live loop.
+"""``hinge-mirror run``: the appliance — live loop, mirror screen, voice and buttons.
 
-For now a pose mirror: frames from the source, MoveNet, the mirrored skeleton drawn on
-black fullscreen (a window with ``--windowed``). The form evaluator, cues, voice and
-buttons join this loop in their own issues.
+Source: ``--source``, else the Pi camera when present, else the first webcam, else the
+built-in demo lifter. Recordings and the demo play at their own speed.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import time
+import logging
+import sys
+from pathlib import Path
 from typing import Any
 
-from appliance.errors import EXIT_OK, CameraNotFound, DisplayUnavailable
+from appliance.errors import EXIT_OK
+from appliance.types import MODES
 
-TEXT_COLOUR = (230, 230, 230)
+log = logging.getLogger("hinge_mirror")
 
 
 def default_source_spec() -> str:
-    """The Pi camera when present, else the first webcam found."""
+    """The Pi camera when present, else the first webcam found, else the demo lifter."""
     from appliance.sources.probe import probe_cameras
 
     found = probe_cameras()
@@ -27,83 +28,101 @@ def default_source_spec() -> str:
     webcams = [line.split(": ", 1)[0] for line in found if line.startswith("webcam:")]
     if webcams:
         return webcams[0]
-    raise CameraNotFound("no camera found: connect one, or give --source VIDEO_FILE")
+    log.warning("no camera found: showing the demo lifter")
+    return "demo"
+
+
+def is_camera(spec: str) -> bool:
+    """Live sources: no end of their own, their own pace."""
+    return spec == "picamera" or spec == "webcam" or spec.startswith("webcam:")
 
 
 def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
+    from appliance.controls import keyboard_events, open_buttons
+    from appliance.display.window import PygameDisplay
+    from appliance.live.grabber import FrameGrabber
+    from appliance.live.loop import LiveLoop, LoopOptions
+    from appliance.live.session import Session
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
 
+    logging.basicConfig(level=logging.INFO, format="hinge-mirror: %(message)s")
     config = config_from(args)
-    estimator = PoseEstimator.from_config(config)
     spec = args.source or default_source_spec()
-    with open_source(spec, config.camera) as source:
-        return _loop(source, estimator, args)
+    if spec == "demo":
+        spec = f"demo:{args.mode}"
+    if args.record_screens is not None:
+        args.record_screens.mkdir(parents=True, exist_ok=True)
+    first = open_source(spec, config.camera)  # bad input stops here, before any window
+    keypoints_only = spec.startswith("demo") or spec.endswith(".jsonl")
+    estimator = None if keypoints_only else PoseEstimator.from_config(config)
+    opened = [first]
 
+    def reopen() -> Any:
+        return opened.pop() if opened else open_source(spec, config.camera)
 
-def _loop(source: Any, estimator: Any, args: argparse.Namespace) -> int:
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame
-
-    from appliance.display.skeleton import draw_skeleton
-
+    grabber = FrameGrabber(reopen, realtime=not is_camera(spec)).start()
+    screen = PygameDisplay(args.windowed)
+    buttons = open_buttons(config.controls)
+    options = LoopOptions(
+        until_end=args.until_end,
+        record_screens=args.record_screens,
+        diagnostics=args.diagnostics,
+        runtime=estimator.model.runtime if estimator else "keypoints source (no model)",
+    )
+    loop = LiveLoop(
+        grabber,
+        estimator,
+        Session(args.mode),
+        screen,
+        _voice(config),
+        buttons,
+        keyboard_events,
+        options,
+    )
     try:
-        pygame.display.init()
-        pygame.font.init()
-        if args.windowed:
-            screen = pygame.display.set_mode((960, 540))
-        else:
-            screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-            pygame.mouse.set_visible(False)
-    except pygame.error as error:
-        raise DisplayUnavailable(f"cannot open the display: {error}") from error
-    pygame.display.set_caption("Hinge Mirror")
-    font = pygame.font.Font(None, max(24, screen.get_height() // 20))
-    is_recording = source.nominal_fps is not None and not spec_is_camera(args.source)
-    started = time.monotonic()
-    shown = 0
-    try:
-        for frame in source.frames():
-            if is_recording:  # play a recording at its own speed, not as fast as possible
-                delay = frame.t_s - (time.monotonic() - started)
-                if delay > 0:
-                    time.sleep(min(delay, 0.5))
-            pose = estimator.estimate(frame)
-            screen.fill((0, 0, 0))
-            if pose.person_present:
-                draw_skeleton(screen, pose, mirrored=True)
-            shown += 1
-            fps = shown / max(1e-6, time.monotonic() - started)
-            label = f"{args.mode.upper()}   {fps:4.1f} fps"
-            screen.blit(font.render(label, True, TEXT_COLOUR), (20, 20))
-            pygame.display.flip()
-            for event in pygame.event.get():
-                if event.type == pygame.QUIT or (
-                    event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q)
-                ):
-                    return EXIT_OK
-        if not args.until_end:
-            # A recording ended: keep the last picture until the user closes the window.
-            while not any(e.type in (pygame.QUIT, pygame.KEYDOWN) for e in pygame.event.get()):
-                time.sleep(0.05)
+        code = loop.run()
     finally:
-        pygame.display.quit()
-    return EXIT_OK
+        grabber.stop()
+        if loop.voice is not None:
+            loop.voice.close()
+        if buttons is not None:
+            buttons.close()
+        screen.close()
+    _report(loop, spec)
+    return code if code != EXIT_OK or grabber.status != "failed" else 1
 
 
-def spec_is_camera(spec: str | None) -> bool:
-    """True for live sources (no end, no own timeline)."""
-    return spec is None or spec == "picamera" or spec.startswith("webcam")
+def _voice(config: Any) -> Any:
+    """The speaker: every cue phrase pre-rendered in the background, tones without speech."""
+    from appliance.audio import Voice, open_output
+
+    voice = Voice(config.audio, open_output())
+    voice.prerender()
+    return voice
+
+
+def _report(loop: Any, spec: str) -> None:
+    stats = loop.stats
+    latency = stats.latency_ms()
+    said = f"{len(stats.cues)} cues"
+    if latency is not None:
+        said += f", camera-to-cue latency median {latency[0]:.0f} ms, p95 {latency[1]:.0f} ms"
+    print(f"{spec}: {stats.frames} frames, {loop.session.sets_done} sets, {said}", file=sys.stderr)
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``run`` to the command line."""
     parser = subparsers.add_parser("run", parents=[common], help="the mirror (live loop)")
     parser.add_argument(
-        "--source", metavar="S", help="video, image folder, .jsonl, webcam[:N], picamera"
+        "--source", metavar="S", help="video, image folder, .jsonl, webcam[:N], picamera, demo"
     )
-    parser.add_argument("--mode", choices=("drill", "deadlift"), default="drill")
+    parser.add_argument("--mode", choices=MODES, default="drill")
     parser.add_argument("--windowed", action="store_true", help="a window, not fullscreen")
     parser.add_argument("--until-end", action="store_true", help="exit when a file source ends")
+    parser.add_argument(
+        "--record-screens", type=Path, metavar="DIR", help="save a PNG whenever the screen changes"
+    )
+    parser.add_argument("--diagnostics", action="store_true", help="start with the overlay on")
     parser.set_defaults(handler=_handle)

@@ -41,9 +41,12 @@ class Screen(Protocol):
 
 
 class Speaker(Protocol):
-    """What says the cues (``appliance.audio.Voice``)."""
+    """What says the cues (``appliance.audio.Voice``): ``say`` never blocks, ``poll``
+    lets a waiting cue start once the one playing has ended."""
 
     def say(self, event: CueEvent) -> bool: ...
+    def poll(self) -> None: ...
+    def close(self) -> None: ...
 
 
 class Buttons(Protocol):
@@ -110,24 +113,26 @@ class LiveLoop:
         self.stats = LoopStats()
         self.show_diagnostics = options.diagnostics
         self._waiting_for_screen: list[tuple[CueEvent, float]] = []
-        self._frame_times: deque[float] = deque(maxlen=60)
+        self.frame_times: deque[float] = deque(maxlen=60)
         self._last_signature: tuple[Any, ...] | None = None
         self._quit = False
         # The session runs on the frames' clock (seconds): a camera that stalls stops time
         # for the set instead of ending it, and recordings replay the same way every time.
-        self._frame_time = 0.0
+        self.frame_time = 0.0
 
     def run(self) -> int:
         """Run until quit, or until a file source ends with ``until_end``; exit code."""
         period = 1.0 / self.options.display_hz
         while not self._quit:
             now = self.clock()
-            for event in self._controls(now):
+            for event in self.poll_controls(now):
                 self.handle(event)
             grabbed = self.grabber.get(period)
             if grabbed is not None:
                 self._process(grabbed.frame, grabbed.received_s)
-            self.session.tick(self._frame_time)
+            self.session.tick(self.frame_time)
+            if self.voice is not None:
+                self.voice.poll()
             self._draw()
             if self.grabber.finished:
                 return self._source_over()
@@ -135,7 +140,7 @@ class LiveLoop:
 
     def handle(self, event: ControlEvent) -> None:
         """Act on a button or key."""
-        now = self._frame_time
+        now = self.frame_time
         match event.control:
             case Control.MODE_DRILL:
                 self.session.set_mode("drill", now)
@@ -152,23 +157,24 @@ class LiveLoop:
 
     # -- steps -------------------------------------------------------------------------
 
-    def _controls(self, now: float) -> list[ControlEvent]:
+    def poll_controls(self, now: float) -> list[ControlEvent]:
+        """Button and key events since the last poll (``now``: the buttons' clock, s)."""
         events = self.buttons.poll(now) if self.buttons is not None else []
         return events + self.keyboard(self.screen.events(), now)
 
     def _process(self, frame: Any, received_s: float) -> None:
         pose = pose_of(frame, self.estimator)
-        self._frame_time = frame.t_s
+        self.frame_time = frame.t_s
         for cue in self.session.on_frame(pose, frame.t_s, frame.t_s):
             self.stats.cues.append(cue)
             if self.voice is not None:
                 self.voice.say(cue)
             self._waiting_for_screen.append((cue, received_s))
         self.stats.frames += 1
-        self._frame_times.append(self.clock())
+        self.frame_times.append(self.clock())
 
     def _draw(self) -> None:
-        model = self._model(self._frame_time)
+        model = self._model(self.frame_time)
         shown_at = self.screen.show(model)
         for _cue, received_s in self._waiting_for_screen:
             self.stats.latencies_s.append(max(0.0, shown_at - received_s))
@@ -184,7 +190,7 @@ class LiveLoop:
         return replace(model, camera=camera, notice=notice, diagnostics=diagnostics)
 
     def _diagnostics(self) -> Diagnostics:
-        times = self._frame_times
+        times = self.frame_times
         fps = (
             (len(times) - 1) / (times[-1] - times[0])
             if len(times) > 1 and times[-1] > times[0]
@@ -232,12 +238,12 @@ class LiveLoop:
             log.error("source failed: %s", self.grabber.error)
             if not self.options.until_end:
                 return 1
-        self.session.end_set(self._frame_time)
+        self.session.end_set(self.frame_time)
         self._draw()
         if self.options.until_end:
             return 0 if self.grabber.status == "ended" else 1
         while not self._quit:  # keep the summary on screen until the user quits
-            for event in self._controls(self.clock()):
+            for event in self.poll_controls(self.clock()):
                 self.handle(event)
             self._draw()
             time.sleep(1.0 / self.options.display_hz)

@@ -1,0 +1,208 @@
+"""The live loop as a lifter meets it: demo set, buttons, a camera that drops out."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appliance.controls import keyboard_events
+from appliance.display.window import PygameDisplay
+from appliance.errors import CameraFailed, CameraTimeout
+from appliance.live.grabber import FrameGrabber
+from appliance.live.loop import LiveLoop, LoopOptions
+from appliance.live.session import Session
+from appliance.sources.base import SourceBase
+from appliance.sources.demo import DEMO_FAULTY_REPS, DemoSource
+from appliance.synthetic import make_set
+from appliance.types import CueEvent, Frame
+
+
+class HeardCues:
+    """Stands in for the speaker: what would have been said, in order."""
+
+    def __init__(self) -> None:
+        self.said: list[CueEvent] = []
+
+    def say(self, event: CueEvent) -> bool:
+        self.said.append(event)
+        return True
+
+    def poll(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def make_loop(
+    open_source: Any,
+    mode: str = "drill",
+    *,
+    record: Path | None = None,
+    voice: Any = None,
+    buttons: Any = None,
+) -> tuple[LiveLoop, FrameGrabber, PygameDisplay]:
+    grabber = FrameGrabber(open_source, realtime=False, keep_every_frame=True).start()
+    screen = PygameDisplay(windowed=True, size=(640, 360))
+    options = LoopOptions(until_end=True, record_screens=record, display_hz=1000.0)
+    loop = LiveLoop(grabber, None, Session(mode), screen, voice, buttons, keyboard_events, options)
+    return loop, grabber, screen
+
+
+def test_the_demo_lifter_hears_the_fault_cue_then_the_praise_when_it_is_fixed(tmp_path):
+    heard = HeardCues()
+    loop, grabber, screen = make_loop(
+        lambda: DemoSource("drill", sets=1), voice=heard, record=tmp_path
+    )
+    try:
+        assert loop.run() == 0
+    finally:
+        grabber.stop()
+        screen.close()
+    texts = [cue.text for cue in heard.said if cue.kind in ("fault", "praise") and cue.fault]
+    assert texts[:2] == ["Hips back, not down", "Better — hips back"]
+    assert loop.session.sets_done == 1
+    assert loop.session.summary is not None
+    assert loop.session.summary.reps == 6
+    assert len(DEMO_FAULTY_REPS) == 2
+    names = [p.name for p in loop.stats.screens]
+    assert any("running-rep3" in n for n in names)
+    assert names[-1].split("-")[1] == "summary"
+    assert all(p.stat().st_size > 0 for p in loop.stats.screens)
+
+
+class FlakyCamera(SourceBase):
+    """A camera (synthetic lifter) that stalls, then fails, then comes back: each opening
+    plays on from where the last one stopped."""
+
+    def __init__(self, frames: Iterator[Frame], outage_at: int, opened: list[str]) -> None:
+        self._frames = frames
+        self.outage_at = outage_at
+        self.opened = opened
+        self.width, self.height, self.nominal_fps = 640, 480, 30.0
+        self.description = "flaky camera"
+
+    def frames(self) -> Iterator[Frame]:
+        self.opened.append("open")
+        if len(self.opened) == 2:
+            raise CameraFailed("the camera was unplugged")
+        for frame in self._frames:
+            yield frame
+            if frame.index == self.outage_at and len(self.opened) == 1:
+                raise CameraTimeout("no frame within 1 s")
+
+
+def test_a_camera_that_drops_out_mid_set_shows_camera_lost_keeps_the_reps_and_recovers(tmp_path):
+    synthetic = make_set(mode="drill", reps=4, seed=21, leave=True)
+    middle = int(synthetic.reps[1].end_s * synthetic.fps) + 15  # after rep 2, before rep 3
+    frames = iter(synthetic.frames())
+    opened: list[str] = []
+    loop, grabber, screen = make_loop(lambda: FlakyCamera(frames, middle, opened), record=tmp_path)
+    try:
+        assert loop.run() == 0
+    finally:
+        grabber.stop()
+        screen.close()
+    assert opened.count("open") == 3
+    names = [p.name for p in loop.stats.screens]
+    lost = [n for n in names if "lost" in n]
+    assert lost, f"'camera lost' never shown: {names}"
+    assert loop.session.summary is not None
+    assert loop.session.summary.reps == 4  # the two reps before the outage were kept
+
+
+def test_pressing_deadlift_then_set_starts_a_deadlift_set_and_holding_set_recalibrates():
+    from gpiozero.pins.mock import MockFactory
+
+    from appliance.controls import ControlsConfig, GpioButtons
+    from appliance.sources.fake_camera import ManualClock
+
+    clock = ManualClock(100.0)
+    config = ControlsConfig()
+    factory = MockFactory()
+    synthetic = make_set(mode="drill", reps=1, seed=3, stand_s=6.0)
+    buttons = GpioButtons(config, pin_factory=factory, clock=clock)
+    loop, grabber, screen = make_loop(lambda: FlakyCamera(iter(()), -1, []), buttons=buttons)
+    session = loop.session
+    try:
+        # Someone stands in front of the mirror in drill mode; let the loop see them.
+        for frame in itertools.islice(synthetic.frames(), 45):
+            session.on_frame(frame.pose, frame.t_s, frame.t_s)
+            session.tick(frame.t_s)
+        assert session.mode == "drill"
+
+        def press(pin: int, hold_s: float) -> None:
+            factory.pin(pin).drive_low()
+            clock.advance(hold_s)
+            for event in loop.poll_controls(clock()):
+                loop.handle(event)
+            factory.pin(pin).drive_high()
+            clock.advance(0.1)
+            for event in loop.poll_controls(clock()):
+                loop.handle(event)
+
+        press(config.deadlift_pin, 0.2)
+        assert session.mode == "deadlift"
+        assert session.set_state != "running"
+        press(config.set_pin, 0.2)
+        assert session.mode == "deadlift"
+        assert session.set_state == "running"
+
+        for frame in itertools.islice(synthetic.frames(), 45, 90):  # standing still: calibrated
+            session.on_frame(frame.pose, frame.t_s, frame.t_s)
+        assert session.evaluator.calibrator.baseline is not None
+        press(config.set_pin, 3.2)  # held 3 s: take the standing posture again
+        assert session.set_state == "running"
+        assert session.evaluator.calibrator.baseline is None
+        frame = next(itertools.islice(synthetic.frames(), 90, None))
+        session.on_frame(frame.pose, frame.t_s, frame.t_s)
+        assert session.screen(frame.t_s).calibrating
+    finally:
+        grabber.stop()
+        buttons.close()
+        screen.close()
+
+
+def test_the_demo_set_is_heard_through_the_speaker_path_fault_cue_then_praise(tmp_path):
+    """The voice the appliance uses (speech cache, one sound at a time), on a recording
+    speaker; then the same cues rendered to a WAV a person can listen to."""
+    import shutil
+    import wave
+
+    from appliance.audio import AudioConfig, RecordingOutput, Voice, render_set_audio
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt install espeak-ng); CI installs it")
+
+    config = AudioConfig(cache_dir=str(tmp_path / "voice"))
+    loops: list[LiveLoop] = []
+
+    def set_time() -> float:  # the set's own clock, so sounds last as long as in real time
+        return loops[0].frame_time if loops else 0.0
+
+    output = RecordingOutput(set_time)
+    voice = Voice(config, output, set_time)
+    voice.prerender()
+    assert voice.wait_prerendered(30.0)
+    loop, grabber, screen = make_loop(lambda: DemoSource("drill", sets=1), voice=voice)
+    loops.append(loop)
+    try:
+        assert loop.run() == 0
+    finally:
+        grabber.stop()
+        screen.close()
+        voice.close()
+    said = [(spoken.event.text, spoken.how) for spoken in voice.spoken]
+    assert said.index(("Hips back, not down", "speech")) < said.index(
+        ("Better — hips back", "speech")
+    )
+    assert output.overlaps == 0
+    wav = tmp_path / "demo-set.wav"
+    played = render_set_audio(loop.stats.cues, wav, config)
+    assert [p.event.text for p in played][:2] == ["Hips back, not down", "Better — hips back"]
+    with wave.open(str(wav)) as audio:
+        assert audio.getnframes() / audio.getframerate() > 1.5  # two phrases, not two beeps
