@@ -34,6 +34,7 @@ class BenchResult:
     samples: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STAGES})
     wall_s: float = 0.0
     frames: int = 0
+    cue_latencies: list[float] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The shape documented in interfaces.md."""
@@ -49,7 +50,17 @@ class BenchResult:
             "fps": round(self.frames / self.wall_s, 1) if self.wall_s > 0 else 0.0,
             "stages": stages,
             "ratio_excluding_decode": self.ratio_excluding_decode(),
+            **self._cue_latency(),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+
+    def _cue_latency(self) -> dict[str, Any]:
+        """From a frame's decode starting to the cue it caused being decided (ms)."""
+        if not self.cue_latencies:
+            return {}
+        values = self.cue_latencies
+        return {
+            "cue_latency_ms": {"median": _ms(statistics.median(values)), "p95": _ms(_p95(values))}
         }
 
     def ratio_excluding_decode(self) -> float | None:
@@ -77,12 +88,15 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
     """Run the pose pipeline and the form evaluator over ``spec`` as fast as possible,
     timing each stage."""
     from appliance.cli import config_from
+    from appliance.coach import CuePolicy
     from appliance.form import FormEvaluator
+    from appliance.pipeline import needs_estimator, pose_of
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
 
     config = config_from(args)
     evaluator = FormEvaluator(args.mode)
+    policy = CuePolicy(args.mode)
     with open_source(spec, config.camera) as source:
         estimator = PoseEstimator.from_config(config)
         result = BenchResult(runtime=estimator.model.runtime, source=source.description)
@@ -95,21 +109,23 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
             decode_s = time.perf_counter() - t0
             if frame is None:
                 break
-            pose = estimator.estimate(frame)
+            pose = pose_of(frame, estimator)  # frames of a keypoints file skip the model
             t1 = time.perf_counter()
-            evaluator.update(pose, frame.t_s)
-            evaluate_s = time.perf_counter() - t1
+            cues = policy.update(evaluator.update(pose, frame.t_s))
+            t2 = time.perf_counter()
+            evaluate_s = t2 - t1
+            result.cue_latencies.extend(t2 - t0 for _ in cues)
             if warmup > 0:
                 warmup -= 1
                 start = time.perf_counter()
                 continue
             times = estimator.last_times
             result.samples["decode"].append(decode_s)
-            if frame.pose is None:
+            result.samples["evaluate"].append(evaluate_s)
+            if needs_estimator(frame):
                 result.samples["preprocess"].append(times.preprocess_s)
                 result.samples["inference"].append(times.inference_s)
                 result.samples["postprocess"].append(times.postprocess_s)
-                result.samples["evaluate"].append(evaluate_s)
             result.frames += 1
         result.wall_s = time.perf_counter() - start
     if result.frames == 0:
@@ -128,6 +144,9 @@ def format_table(report: dict[str, Any]) -> str:
     ]
     for name, stats in report["stages"].items():
         lines.append(f"{name:<14}{stats['median_ms']:>12.2f}{stats['p95_ms']:>10.2f}")
+    if "cue_latency_ms" in report:
+        latency = report["cue_latency_ms"]
+        lines.append(f"{'cue latency':<14}{latency['median']:>12.2f}{latency['p95']:>10.2f}")
     ratio = report["ratio_excluding_decode"]
     lines.append("")
     lines.append(

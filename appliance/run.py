@@ -109,7 +109,12 @@ def _report(loop: Any, spec: str) -> None:
     said = f"{len(stats.cues)} cues"
     if latency is not None:
         said += f", camera-to-cue latency median {latency[0]:.0f} ms, p95 {latency[1]:.0f} ms"
-    print(f"{spec}: {stats.frames} frames, {loop.session.sets_done} sets, {said}", file=sys.stderr)
+    dropped = loop.grabber.dropped
+    print(
+        f"{spec}: {stats.frames} frames evaluated, {dropped} dropped, "
+        f"{loop.session.sets_done} sets, {said}",
+        file=sys.stderr,
+    )
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

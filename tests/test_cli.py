@@ -155,3 +155,20 @@ def test_the_mirror_plays_a_recording_to_the_end_and_exits_cleanly(model_dir):
     clip = need(SHARED_MEDIA / "deadlift-side-single-rep" / "good" / "000003.mp4")
     done = hinge_mirror("run", "--source", str(clip), "--windowed", "--until-end")
     assert done.returncode == 0, done.stderr
+
+
+def test_bench_on_a_keypoints_file_times_the_evaluator_and_the_cues(model_dir, tmp_path):
+    """Keypoints files skip the model (and may have frames with nobody in them)."""
+    from appliance.sources.demo import DemoSource
+    from appliance.sources.keypoints_file import write_keypoints_jsonl
+
+    demo = DemoSource("drill", sets=1)
+    path = tmp_path / "demo.jsonl"
+    frames = ((f.t_s, f.pose) for f in demo.frames())
+    write_keypoints_jsonl(path, frames, width=640, height=480, fps=30.0)
+    done = hinge_mirror("bench", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert set(report["stages"]) == {"decode", "evaluate"}
+    assert report["ratio_excluding_decode"] is None
+    assert report["cue_latency_ms"]["median"] > 0
