@@ -62,9 +62,10 @@ def _handle(args: argparse.Namespace) -> int:
     def reopen() -> Any:
         return opened.pop() if opened else open_source(spec, config.camera)
 
-    grabber = FrameGrabber(reopen, realtime=not is_camera(spec)).start()
     screen = PygameDisplay(args.windowed)
     buttons = open_buttons(config.controls)
+    voice = _voice(config)
+    grabber = FrameGrabber(reopen, realtime=not is_camera(spec))
     options = LoopOptions(
         until_end=args.until_end,
         record_screens=args.record_screens,
@@ -76,11 +77,12 @@ def _handle(args: argparse.Namespace) -> int:
         estimator,
         Session(args.mode),
         screen,
-        _voice(config),
+        voice,
         buttons,
         keyboard_events,
         options,
     )
+    grabber.start()  # only now: frames read while the screen was opening would be dropped
     try:
         code = loop.run()
     finally:
