@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from appliance.audio import tones
 from appliance.errors import ApplianceError
+from appliance.native_output import native_stderr_silenced
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,9 @@ class PygameMixerOutput:
                 outcome.append(error)
 
         thread = threading.Thread(target=init, name="mixer-init", daemon=True)
-        thread.start()
-        thread.join(init_timeout_s)
+        with native_stderr_silenced():  # ALSA's own lines when there is no sound card
+            thread.start()
+            thread.join(init_timeout_s)
         if not outcome:
             raise AudioFailed(f"the sound device did not open within {init_timeout_s:g} s")
         if outcome[0] is not None:
