@@ -208,3 +208,25 @@ def test_the_demo_set_is_heard_through_the_speaker_path_fault_cue_then_praise(tm
     assert [p.event.text for p in played][:2] == ["Hips back, not down", "Better — hips back"]
     with wave.open(str(wav)) as audio:
         assert audio.getnframes() / audio.getframerate() > 1.5  # two phrases, not two beeps
+
+
+def test_a_set_seen_only_from_the_front_is_not_called_clean():
+    """Its back was never checked: the summary says so instead of praising it."""
+    from appliance.display.renderer import render_boxes
+
+    synthetic = make_set(mode="drill", reps=3, yaw_deg=90, seed=31)
+    session = Session("drill")
+    for frame in synthetic.frames():
+        session.on_frame(frame.pose, frame.t_s, frame.t_s)
+        session.tick(frame.t_s)
+    session.end_set(synthetic.duration_s)
+    assert session.summary is not None
+    assert session.summary.main_fault is None
+    assert session.summary.unchecked is not None
+    assert "side view" in session.summary.unchecked
+    import pygame
+
+    surface = pygame.Surface((1280, 720))
+    texts = [drawn.text for drawn in render_boxes(session.screen(synthetic.duration_s), surface)]
+    assert "Clean set" not in texts
+    assert "No faults seen" in texts

@@ -31,13 +31,15 @@ class CueView:
 @dataclass(frozen=True)
 class SummaryView:
     """The set summary shown at rest: rep count, each rep's score (0..100), the main
-    fault and its cue (``None`` for a clean set), and a mobility or strength tip."""
+    fault and its cue (``None`` for a clean set), a mobility or strength tip, and what
+    could not be checked (so a set seen from the front is not called clean)."""
 
     reps: int
     scores: tuple[int, ...]
     main_fault: str | None
     main_cue: str | None
     tip: str
+    unchecked: str | None = None  # e.g. why the back could not be judged in this set
 
 
 @dataclass(frozen=True)

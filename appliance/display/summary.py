@@ -20,6 +20,7 @@ from appliance.display.tips import tip_for
 
 CLEAN_SET = "Clean set"
 CLEAN_SET_LINE = "No faults — keep it up"
+NO_FAULTS_SEEN = "No faults seen"
 
 
 def fault_name(fault: str) -> str:
@@ -106,10 +107,11 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
         )
     rest = _below(box, used, round(2.5 * gap))
     if view.main_fault is None:
-        used = canvas.text("praise", CLEAN_SET, rest, 0.07 * unit, PRAISE, align="centre")
+        headline = NO_FAULTS_SEEN if view.unchecked else CLEAN_SET
+        used = canvas.text("praise", headline, rest, 0.07 * unit, PRAISE, align="centre")
         canvas.text(
             "praise_line",
-            CLEAN_SET_LINE,
+            view.unchecked or CLEAN_SET_LINE,
             _below(rest, used, gap),
             layout.cap_small,
             LABEL,

@@ -199,10 +199,15 @@ class Session:
         from appliance.display.tips import tip_for
 
         main = self.faults.most_common(1)[0][0] if self.faults else None
+        unjudged = self.evaluator.summary().unjudged
+        unchecked = None
+        if "rounded_back" in unjudged:
+            unchecked = f"Back not checked: {unjudged['rounded_back']}"
         return SummaryView(
             reps=len(self.scores),
             scores=tuple(self.scores),
             main_fault=main,
             main_cue=FAULT_CUES.get(main) if main else None,
             tip=tip_for(main),
+            unchecked=unchecked,
         )
