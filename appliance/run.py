@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,13 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.live.session import Session
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
+    from appliance.supervise import (
+        Notifier,
+        StageHeartbeat,
+        Watchdog,
+        exit_on_thread_crash,
+        watchdog_interval_s,
+    )
 
     logging.basicConfig(level=logging.INFO, format="hinge-mirror: %(message)s")
     config = config_from(args)
@@ -72,6 +80,10 @@ def _handle(args: argparse.Namespace) -> int:
         diagnostics=args.diagnostics,
         runtime=estimator.model.runtime if estimator else "keypoints source (no model)",
     )
+    notifier = Notifier.from_env()
+    exit_on_thread_crash(notifier)
+    heartbeat = StageHeartbeat(STAGES)
+    watchdog = Watchdog(heartbeat, notifier, watchdog_interval_s())
     loop = LiveLoop(
         grabber,
         estimator,
@@ -81,11 +93,15 @@ def _handle(args: argparse.Namespace) -> int:
         buttons,
         keyboard_events,
         options,
+        supervisor=_Supervisor(heartbeat, watchdog),
     )
+    signal.signal(signal.SIGTERM, lambda *_: loop.request_stop())
     grabber.start()  # only now: frames read while the screen was opening would be dropped
     try:
         code = loop.run()
+        loop.finish()
     finally:
+        notifier.stopping()
         grabber.stop()
         if loop.voice is not None:
             loop.voice.close()
@@ -94,6 +110,23 @@ def _handle(args: argparse.Namespace) -> int:
         screen.close()
     _report(loop, spec)
     return code if code != EXIT_OK or grabber.status != "failed" else 1
+
+
+STAGES = ("camera", "pose", "display")
+
+
+class _Supervisor:
+    """The loop's progress, to systemd: READY once every stage worked, pings while they do."""
+
+    def __init__(self, heartbeat: Any, watchdog: Any) -> None:
+        self.heartbeat = heartbeat
+        self.watchdog = watchdog
+
+    def beat(self, stage: str) -> None:
+        self.heartbeat.beat(stage)
+
+    def tick(self) -> bool:
+        return bool(self.watchdog.tick())
 
 
 def _voice(config: Any) -> Any:

@@ -47,7 +47,7 @@ class FrameGrabber:
         *,
         realtime: bool,
         keep_every_frame: bool = False,
-        give_up_s: float = 60.0,
+        give_up_s: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._open_source = open_source
@@ -59,6 +59,7 @@ class FrameGrabber:
         self.error: ApplianceError | None = None
         self.dropped = 0
         self.delivered = 0
+        self.reopen_attempts = 0  # each try to reopen a lost camera
         self._slot: Grabbed | None = None
         self._cond = threading.Condition()
         self._stop = threading.Event()
@@ -117,6 +118,7 @@ class FrameGrabber:
                     return
                 self._stop.wait(REOPEN_BACKOFF_S[min(attempt, len(REOPEN_BACKOFF_S) - 1)])
                 attempt += 1
+                self.reopen_attempts += 1
             except BadInput as error:
                 self.error = error
                 self._set_status("failed")

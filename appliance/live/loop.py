@@ -49,6 +49,14 @@ class Speaker(Protocol):
     def close(self) -> None: ...
 
 
+class Supervisor(Protocol):
+    """systemd's view of the loop: stages report progress, ``tick`` sends READY and the
+    watchdog pings (``appliance.supervise``)."""
+
+    def beat(self, stage: str) -> None: ...
+    def tick(self) -> bool: ...
+
+
 class Buttons(Protocol):
     """The GPIO buttons (``appliance.controls.GpioButtons``)."""
 
@@ -100,6 +108,7 @@ class LiveLoop:
         keyboard: Callable[[list[Any], float], list[ControlEvent]],
         options: LoopOptions,
         clock: Callable[[], float] = time.monotonic,
+        supervisor: Supervisor | None = None,
     ) -> None:
         self.grabber = grabber
         self.estimator = estimator
@@ -110,6 +119,8 @@ class LiveLoop:
         self.keyboard = keyboard
         self.options = options
         self.clock = clock
+        self.supervisor = supervisor
+        self._reopen_attempts = 0
         self.stats = LoopStats()
         self.show_diagnostics = options.diagnostics
         self._waiting_for_screen: list[tuple[CueEvent, float]] = []
@@ -134,9 +145,32 @@ class LiveLoop:
             if self.voice is not None:
                 self.voice.poll()
             self._draw()
+            self._report_progress(grabbed is not None)
             if self.grabber.finished:
                 return self._source_over()
         return 0
+
+    def request_stop(self) -> None:
+        """End the loop at the next iteration (SIGTERM); the set in progress is kept."""
+        self._quit = True
+
+    def finish(self) -> None:
+        """After the loop: end the set in progress, so its reps make a summary."""
+        self.session.end_set(self.frame_time)
+
+    def _report_progress(self, got_frame: bool) -> None:
+        """Tell systemd which stages moved: a frame (camera, pose), a flip (display). A
+        camera being reopened counts as progress while the grabber keeps trying."""
+        if self.supervisor is None:
+            return
+        attempts = self.grabber.reopen_attempts
+        if got_frame or attempts != self._reopen_attempts:
+            self.supervisor.beat("camera")
+        if got_frame:
+            self.supervisor.beat("pose")
+        self.supervisor.beat("display")
+        self._reopen_attempts = attempts
+        self.supervisor.tick()
 
     def handle(self, event: ControlEvent) -> None:
         """Act on a button or key."""
