@@ -26,7 +26,9 @@ def read_datagrams(sock: socket.socket, until: str, timeout_s: float) -> list[st
     return got
 
 
-def test_the_mirror_says_ready_once_it_shows_frames_and_stops_cleanly_on_sigterm(tmp_path: Path):
+def test_the_mirror_says_ready_once_it_shows_frames_and_stops_cleanly_on_sigterm(
+    tmp_path: Path,
+) -> None:
     address = tmp_path / "notify.sock"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(str(address))
