@@ -157,6 +157,8 @@ def format_table(report: dict[str, Any]) -> str:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    if args.soak is not None:
+        return _soak(args)
     result = run_bench(args.source, args)
     report = result.to_json()
     if args.json:
@@ -164,6 +166,22 @@ def _handle(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(format_table(report))
+    return 0
+
+
+def _soak(args: argparse.Namespace) -> int:
+    from appliance.cli import config_from
+    from appliance.pose import PoseEstimator
+    from appliance.soak import soak
+    from appliance.sources import open_source
+    from appliance.sources.spec import carries_keypoints
+
+    config = config_from(args)
+    open_source(args.source, config.camera).close()  # bad input stops here, exit 2
+    estimator = None if carries_keypoints(args.source) else PoseEstimator.from_config(config)
+    soak(
+        lambda: open_source(args.source, config.camera), args.soak, args.mode, estimator, sys.stdout
+    )
     return 0
 
 
@@ -175,6 +193,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("source", metavar="SOURCE", help="video, image folder, .jsonl, webcam")
     parser.add_argument("--json", action="store_true", help="print the JSON report")
     parser.add_argument("--mode", choices=MODES, default="deadlift", help="evaluator mode")
+    parser.add_argument(
+        "--soak", type=float, metavar="MINUTES", help="run the whole loop this long; print RSS"
+    )
     parser.add_argument("--frames", type=_positive_int, default=None, help="stop after N frames")
     parser.add_argument(
         "--warmup", type=_non_negative_int, default=5, help="frames to run before timing"

@@ -47,6 +47,7 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.live.session import Session
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
+    from appliance.sources.spec import carries_keypoints
     from appliance.supervise import (
         Notifier,
         StageHeartbeat,
@@ -63,8 +64,7 @@ def _handle(args: argparse.Namespace) -> int:
     if args.record_screens is not None:
         args.record_screens.mkdir(parents=True, exist_ok=True)
     first = open_source(spec, config.camera)  # bad input stops here, before any window
-    keypoints_only = spec.startswith("demo") or spec.endswith(".jsonl")
-    estimator = None if keypoints_only else PoseEstimator.from_config(config)
+    estimator = None if carries_keypoints(spec) else PoseEstimator.from_config(config)
     opened = [first]
 
     def reopen() -> Any:

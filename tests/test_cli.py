@@ -172,3 +172,19 @@ def test_bench_on_a_keypoints_file_times_the_evaluator_and_the_cues(model_dir, t
     assert set(report["stages"]) == {"decode", "evaluate"}
     assert report["ratio_excluding_decode"] is None
     assert report["cue_latency_ms"]["median"] > 0
+
+
+def test_a_short_soak_prints_memory_threads_and_files_over_time(tmp_path):
+    """The soak itself is for the device (minutes to hours); here only that it reports."""
+    from appliance.sources.demo import DemoSource
+    from appliance.sources.keypoints_file import write_keypoints_jsonl
+
+    path = tmp_path / "demo.jsonl"
+    frames = ((f.t_s, f.pose) for f in DemoSource("drill", sets=1).frames())
+    write_keypoints_jsonl(path, frames, width=640, height=480, fps=30.0)
+    done = hinge_mirror("bench", str(path), "--soak", "0.05", "--mode", "drill")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].split() == ["elapsed", "s", "frames", "RSS", "MB", "threads", "files"]
+    assert "RSS" in lines[-1]
+    assert "open files" in lines[-1]

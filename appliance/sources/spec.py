@@ -64,3 +64,9 @@ def parse_webcam_index(spec: str) -> int:
     if not (number.isascii() and number.isdigit()):
         raise BadInput(f"{spec}: the webcam number must be a whole number like webcam:1")
     return int(number)
+
+
+def carries_keypoints(spec: str) -> bool:
+    """True for sources whose frames come with keypoints (the demo, a .jsonl file): they
+    need no pose model."""
+    return spec == "demo" or spec.startswith("demo:") or spec.lower().endswith(".jsonl")
