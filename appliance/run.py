@@ -41,7 +41,7 @@ def is_camera(spec: str) -> bool:
 def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
     from appliance.controls import keyboard_events, open_buttons
-    from appliance.display.window import PygameDisplay
+    from appliance.display.window import open_display
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
     from appliance.live.session import Session
@@ -70,7 +70,13 @@ def _handle(args: argparse.Namespace) -> int:
     def reopen() -> Any:
         return opened.pop() if opened else open_source(spec, config.camera)
 
-    screen = PygameDisplay(args.windowed)
+    notifier = Notifier.from_env()
+    # Under systemd a screen that is not there yet (monitor off at boot) is waited for;
+    # from a terminal, a missing screen is said at once.
+    retry_s = DISPLAY_RETRY_S if notifier.enabled else ()
+    screen = open_display(
+        args.windowed, retry_s, lambda wait_s: notifier.extend_timeout(int((wait_s + 30) * 1e6))
+    )
     buttons = open_buttons(config.controls)
     voice = _voice(config)
     grabber = FrameGrabber(reopen, realtime=not is_camera(spec))
@@ -80,7 +86,6 @@ def _handle(args: argparse.Namespace) -> int:
         diagnostics=args.diagnostics,
         runtime=estimator.model.runtime if estimator else "keypoints source (no model)",
     )
-    notifier = Notifier.from_env()
     exit_on_thread_crash(notifier)
     heartbeat = StageHeartbeat(STAGES)
     watchdog = Watchdog(heartbeat, notifier, watchdog_interval_s())
@@ -113,6 +118,7 @@ def _handle(args: argparse.Namespace) -> int:
 
 
 STAGES = ("camera", "pose", "display")
+DISPLAY_RETRY_S = (2.0, 4.0, 8.0, 15.0, 30.0, 30.0)  # seconds between tries to open the screen
 
 
 class _Supervisor:

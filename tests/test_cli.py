@@ -188,3 +188,44 @@ def test_a_short_soak_prints_memory_threads_and_files_over_time(tmp_path):
     assert lines[0].split() == ["elapsed", "s", "frames", "RSS", "MB", "threads", "files"]
     assert "RSS" in lines[-1]
     assert "open files" in lines[-1]
+
+
+def test_the_mirror_without_a_screen_says_so_instead_of_drawing_nowhere(monkeypatch):
+    """SDL quietly falls back to an off-screen driver; fullscreen, that is an error (exit 4)."""
+    monkeypatch.delenv("SDL_VIDEODRIVER", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("NOTIFY_SOCKET", raising=False)
+    done = hinge_mirror("run", "--source", "demo")
+    assert done.returncode == 4, done.stderr
+    assert "no screen" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_screen_that_comes_later_is_waited_for(monkeypatch):
+    from appliance.display import window
+    from appliance.errors import DisplayUnavailable
+
+    tries: list[str] = []
+    waits: list[float] = []
+
+    class LateScreen:
+        def __init__(self, windowed: bool) -> None:
+            tries.append("open")
+            if len(tries) < 3:
+                raise DisplayUnavailable("no screen yet")
+
+    monkeypatch.setattr(window, "PygameDisplay", LateScreen)
+    screen = window.open_display(
+        False, (2.0, 4.0, 8.0), on_retry=waits.append, sleep=lambda s: None
+    )
+    assert isinstance(screen, LateScreen)
+    assert waits == [2.0, 4.0]
+
+    class NoScreen:
+        def __init__(self, windowed: bool) -> None:
+            raise DisplayUnavailable("the monitor is off")
+
+    monkeypatch.setattr(window, "PygameDisplay", NoScreen)
+    with pytest.raises(DisplayUnavailable, match="monitor is off"):
+        window.open_display(False, (1.0,), sleep=lambda s: None)

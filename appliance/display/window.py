@@ -7,8 +7,10 @@ this module opens, flips, saves and hands over key presses.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,11 @@ from appliance.display.screen_model import ScreenModel
 from appliance.errors import DisplayUnavailable
 from appliance.native_output import native_stderr_silenced
 
+log = logging.getLogger("hinge_mirror.display")
+
 WINDOW_SIZE = (1280, 720)
+# Drivers that draw nowhere: fine in tests and windows asked for them, an error for the mirror.
+OFFSCREEN_DRIVERS = ("offscreen", "dummy")
 
 
 class PygameDisplay:
@@ -31,7 +37,7 @@ class PygameDisplay:
             with native_stderr_silenced():
                 pygame.display.init()
             pygame.font.init()
-            if windowed or os.environ.get("SDL_VIDEODRIVER") == "dummy":
+            if windowed or os.environ.get("SDL_VIDEODRIVER") in OFFSCREEN_DRIVERS:
                 self.surface = pygame.display.set_mode(size or WINDOW_SIZE)
             else:
                 self.surface = pygame.display.set_mode(size or (0, 0), pygame.FULLSCREEN)
@@ -40,6 +46,13 @@ class PygameDisplay:
             raise DisplayUnavailable(f"cannot open the display: {error}") from error
         pygame.display.set_caption("Hinge Mirror")
         self.driver = pygame.display.get_driver()
+        asked = os.environ.get("SDL_VIDEODRIVER", "")
+        if not windowed and self.driver in OFFSCREEN_DRIVERS and self.driver != asked:
+            pygame.display.quit()
+            raise DisplayUnavailable(
+                f"no screen: SDL fell back to its {self.driver} driver "
+                "(is the monitor on and connected? SDL_VIDEODRIVER=kmsdrm on the Pi)"
+            )
 
     def show(self, model: ScreenModel) -> float:
         """Draw ``model`` and flip; the monotonic time (seconds) the flip returned."""
@@ -60,3 +73,24 @@ class PygameDisplay:
     def close(self) -> None:
         """Close the window."""
         self._pygame.display.quit()
+
+
+def open_display(
+    windowed: bool,
+    retry_s: tuple[float, ...] = (),
+    on_retry: Callable[[float], object] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PygameDisplay:
+    """Open the screen, waiting ``retry_s`` seconds between tries (a monitor switched off
+    at boot comes later); ``on_retry(wait_s)`` is told before each wait."""
+    for wait_s in (*retry_s, None):
+        try:
+            return PygameDisplay(windowed)
+        except DisplayUnavailable as error:
+            if wait_s is None:
+                raise
+            log.warning("%s; trying again in %g s", error, wait_s)
+            if on_retry is not None:
+                on_retry(wait_s)
+            sleep(wait_s)
+    raise AssertionError("unreachable")
