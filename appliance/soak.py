@@ -19,6 +19,7 @@ from appliance.sources.base import FrameSource
 from appliance.types import Frame
 
 WARM_UP_S = 60.0
+AWAY_S = 4.0  # seconds nobody is in front of the mirror between two rounds of the source
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,26 @@ def read_process() -> tuple[float, int, int]:
     return rss_kb / 1024.0, threads, len(os.listdir("/proc/self/fd"))
 
 
-def looping(open_source: Callable[[], FrameSource]) -> Iterator[Frame]:
-    """The source's frames over and over, timestamps running on across the restarts."""
+def looping(open_source: Callable[[], FrameSource], away_s: float = AWAY_S) -> Iterator[Frame]:
+    """The source's frames over and over, timestamps running on, with ``away_s`` seconds of
+    empty frames between the rounds: the lifter leaves and the next one comes, as at a
+    mirror used all day, so sets end and begin (one endless set would measure a counter
+    nobody reaches)."""
     offset_s = 0.0
     while True:
-        last_t = 0.0
+        last = None
         with open_source() as source:
+            fps = source.nominal_fps or 30.0
             for frame in source.frames():
-                last_t = frame.t_s
+                last = frame
                 yield Frame(frame.index, offset_s + frame.t_s, frame.width, frame.height,
                             frame.image, frame.pose)  # fmt: skip
-        offset_s += last_t + 1.0
+        if last is None:
+            return
+        offset_s += last.t_s
+        for i in range(round(away_s * fps)):
+            yield Frame(-1, offset_s + (i + 1) / fps, last.width, last.height)
+        offset_s += away_s + 1.0 / fps
 
 
 def soak(
