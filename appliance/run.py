@@ -45,6 +45,7 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
     from appliance.live.session import Session
+    from appliance.live.thermal import HeatGuard
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
     from appliance.sources.spec import carries_keypoints
@@ -99,6 +100,7 @@ def _handle(args: argparse.Namespace) -> int:
         keyboard_events,
         options,
         supervisor=_Supervisor(heartbeat, watchdog),
+        heat=HeatGuard(),
     )
     signal.signal(signal.SIGTERM, lambda *_: loop.request_stop())
     grabber.start()  # only now: frames read while the screen was opening would be dropped

@@ -24,6 +24,7 @@ from appliance.controls.events import Control, ControlEvent
 from appliance.display.screen_model import Diagnostics, ScreenModel
 from appliance.live.grabber import FrameGrabber
 from appliance.live.session import Session
+from appliance.live.thermal import HeatGuard
 from appliance.pipeline import EstimatorLike, pose_of
 from appliance.types import CueEvent
 
@@ -109,6 +110,7 @@ class LiveLoop:
         options: LoopOptions,
         clock: Callable[[], float] = time.monotonic,
         supervisor: Supervisor | None = None,
+        heat: HeatGuard | None = None,
     ) -> None:
         self.grabber = grabber
         self.estimator = estimator
@@ -120,6 +122,8 @@ class LiveLoop:
         self.options = options
         self.clock = clock
         self.supervisor = supervisor
+        self.heat = heat
+        self._last_pose: Any = None
         self._reopen_attempts = 0
         self.stats = LoopStats()
         self.show_diagnostics = options.diagnostics
@@ -197,7 +201,11 @@ class LiveLoop:
         return events + self.keyboard(self.screen.events(), now)
 
     def _process(self, frame: Any, received_s: float) -> None:
-        pose = pose_of(frame, self.estimator)
+        if self.heat is not None and frame.image is not None and self.heat.skip_frame():
+            pose = self._last_pose  # hot: the model rests on this frame, the last pose stands
+        else:
+            pose = pose_of(frame, self.estimator)
+        self._last_pose = pose
         self.frame_time = frame.t_s
         for cue in self.session.on_frame(pose, frame.t_s, frame.t_s):
             self.stats.cues.append(cue)
@@ -242,6 +250,7 @@ class LiveLoop:
             latency_p95_ms=latency[1] if latency else None,
             dropped_frames=self.grabber.dropped,
             runtime=self.options.runtime,
+            note=self.heat.note() if self.heat is not None else "",
         )
 
     def _record(self, model: ScreenModel) -> None:
