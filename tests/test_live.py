@@ -230,3 +230,28 @@ def test_a_set_seen_only_from_the_front_is_not_called_clean():
     texts = [drawn.text for drawn in render_boxes(session.screen(synthetic.duration_s), surface)]
     assert "Clean set" not in texts
     assert "No faults seen" in texts
+
+
+def test_a_camera_gone_for_good_ends_the_loop_with_an_error_after_a_bounded_time() -> None:
+    """So systemd restarts the appliance instead of a mirror that waits for ever."""
+    import time
+
+    from appliance.errors import CameraNotFound
+
+    class Gone(SourceBase):
+        def frames(self) -> Iterator[Frame]:
+            raise CameraNotFound("no camera answers")
+            yield  # a generator that fails on first use
+
+    grabber = FrameGrabber(lambda: Gone(), realtime=False, give_up_s=0.5).start()
+    screen = PygameDisplay(windowed=True, size=(640, 360))
+    options = LoopOptions(until_end=False, display_hz=100.0)
+    loop = LiveLoop(grabber, None, Session("drill"), screen, None, None, keyboard_events, options)
+    started = time.monotonic()
+    try:
+        assert loop.run() == 1
+    finally:
+        grabber.stop()
+        screen.close()
+    assert time.monotonic() - started < 10.0
+    assert grabber.status == "failed"
