@@ -74,6 +74,24 @@ class CameraConfig:
 
 
 @dataclass(frozen=True)
+class MirrorConfig:
+    """How the mirror behaves around people.
+
+    ``profile``: ``"home"`` (history kept) or ``"studio"`` (kiosk: nothing personal kept).
+    Sets start when someone has been seen for ``arrive_s`` seconds and end when they have
+    been gone ``leave_s`` seconds; the summary stays ``summary_s`` seconds. After
+    ``dim_after_s`` seconds with nobody there the screen dims to ``dim_brightness`` (0..1).
+    """
+
+    profile: str = "home"
+    arrive_s: float = 0.5
+    leave_s: float = 3.0
+    summary_s: float = 20.0
+    dim_after_s: float = 300.0
+    dim_brightness: float = 0.3
+
+
+@dataclass(frozen=True)
 class ModelsConfig:
     """Where model weights live. Empty means ``default_model_dir()``."""
 
@@ -91,6 +109,7 @@ class Config:
     pose: PoseConfig = field(default_factory=PoseConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     models: ModelsConfig = field(default_factory=ModelsConfig)
+    mirror: MirrorConfig = field(default_factory=MirrorConfig)
     controls: ControlsConfig = field(default_factory=ControlsConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
 
@@ -181,6 +200,12 @@ _RANGES: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "camera.height": (lambda v: 32 <= v <= 4096, "an integer from 32 to 4096"),
     "camera.fps": (lambda v: 1 <= v <= 240, "a number from 1 to 240"),
     "camera.capture_timeout_s": (lambda v: 0 < v <= 60, "a number of seconds above 0, at most 60"),
+    "mirror.profile": (lambda v: v in ("home", "studio"), '"home" or "studio"'),
+    "mirror.arrive_s": (lambda v: 0 <= v <= 60, "seconds from 0 to 60"),
+    "mirror.leave_s": (lambda v: 0.5 <= v <= 600, "seconds from 0.5 to 600"),
+    "mirror.summary_s": (lambda v: 1 <= v <= 3600, "seconds from 1 to 3600"),
+    "mirror.dim_after_s": (lambda v: 1 <= v <= 86400, "seconds from 1 to 86400"),
+    "mirror.dim_brightness": (lambda v: 0 <= v <= 1, "a number from 0 to 1"),
 }
 
 

@@ -44,7 +44,7 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.display.window import open_display
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
-    from appliance.live.session import Session
+    from appliance.live.session import Session, SessionTiming
     from appliance.live.thermal import HeatGuard
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
@@ -93,7 +93,7 @@ def _handle(args: argparse.Namespace) -> int:
     loop = LiveLoop(
         grabber,
         estimator,
-        Session(args.mode),
+        Session(args.mode, SessionTiming.from_config(config.mirror)),
         screen,
         voice,
         buttons,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -255,3 +256,37 @@ def test_a_camera_gone_for_good_ends_the_loop_with_an_error_after_a_bounded_time
         screen.close()
     assert time.monotonic() - started < 10.0
     assert grabber.status == "failed"
+
+
+def test_an_empty_room_dims_the_screen_after_a_while_and_wakes_when_someone_steps_in() -> None:
+    from appliance.live.session import SessionTiming
+
+    timing = SessionTiming(dim_after_s=60.0, dim_brightness=0.25)
+    session = Session("drill", timing)
+    synthetic = make_set(mode="drill", reps=0, walk_in=True, stand_s=3.0, seed=41)
+    session.on_frame(None, 0.0, 0.0)
+    session.tick(30.0)
+    assert session.screen(30.0).brightness == 1.0
+    session.tick(61.0)
+    assert session.screen(61.0).brightness == 0.25
+    for frame in synthetic.frames():
+        t = 100.0 + frame.t_s
+        session.on_frame(frame.pose, t, t)
+        session.tick(t)
+    assert session.screen(t).brightness == 1.0
+    assert session.set_state == "running"
+
+    screen = PygameDisplay(windowed=True, size=(640, 360))
+    try:
+        idle = Session("drill", timing).screen(0.0)
+        screen.show(idle)
+        bright = max(
+            screen.surface.get_at((x, y))[0] for x in range(0, 640, 8) for y in range(0, 360, 8)
+        )
+        screen.show(replace(idle, brightness=0.25))
+        dim = max(
+            screen.surface.get_at((x, y))[0] for x in range(0, 640, 8) for y in range(0, 360, 8)
+        )
+    finally:
+        screen.close()
+    assert dim <= bright * 0.3 + 1

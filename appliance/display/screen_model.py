@@ -82,3 +82,4 @@ class ScreenModel:
     diagnostics: Diagnostics | None = None
     now_s: float = 0.0
     extra: dict[str, str] = field(default_factory=dict)
+    brightness: float = 1.0  # 0..1: the screen dims when nobody has been there for long

@@ -59,6 +59,9 @@ class PygameDisplay:
         from appliance.display.renderer import render
 
         render(model, self.surface)
+        if model.brightness < 1.0:
+            level = max(0, min(255, round(255 * model.brightness)))
+            self.surface.fill((level, level, level), special_flags=self._pygame.BLEND_MULT)
         self._pygame.display.flip()
         return time.monotonic()
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from appliance.coach import CuePolicy
 from appliance.coach.phrases import FAULT_CUES
+from appliance.config import MirrorConfig
 from appliance.display.screen_model import CueView, ScreenModel, SummaryView
 from appliance.form import FormEvaluator
 from appliance.types import CueEvent, FormUpdate, Pose
@@ -34,13 +35,27 @@ FAULT_SEGMENTS: dict[str, tuple[tuple[str, str], ...]] = {
 @dataclass(frozen=True)
 class SessionTiming:
     """Seconds: how long a person must be seen before a set starts by itself, gone before
-    it ends, how long a cue and a summary stay on screen."""
+    it ends, how long a cue and a summary stay on screen, and nobody there before the
+    screen dims (to ``dim_brightness``, 0..1)."""
 
     arrive_s: float = 0.5
     leave_s: float = 3.0
     cue_s: float = 4.0
     guidance_s: float = 5.0
     summary_s: float = 20.0
+    dim_after_s: float = 300.0
+    dim_brightness: float = 0.3
+
+    @classmethod
+    def from_config(cls, mirror: MirrorConfig) -> SessionTiming:
+        """The timing set in ``[mirror]``."""
+        return cls(
+            arrive_s=mirror.arrive_s,
+            leave_s=mirror.leave_s,
+            summary_s=mirror.summary_s,
+            dim_after_s=mirror.dim_after_s,
+            dim_brightness=mirror.dim_brightness,
+        )
 
 
 class Session:
@@ -166,7 +181,16 @@ class Session:
             faulty_segments=FAULT_SEGMENTS.get(cue.fault, ()) if cue and cue.fault else (),
             summary=self.summary if self.set_state == "summary" else None,
             now_s=now_s,
+            brightness=self._brightness(now_s),
         )
+
+    def _brightness(self, now_s: float) -> float:
+        """Full while anyone is about; dimmed once the mirror has been idle for long."""
+        t = self.timing
+        gone = self._gone_since
+        if self.set_state == "idle" and gone is not None and now_s - gone >= t.dim_after_s:
+            return t.dim_brightness
+        return 1.0
 
     # -- helpers -----------------------------------------------------------------------
 
