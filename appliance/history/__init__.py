@@ -1,0 +1,27 @@
+"""Session history: the one module that owns the SQLite database (nothing else writes SQL).
+
+``open_history()`` is what the appliance calls at start-up; ``HistoryStore`` records
+sessions → sets → reps and cues as they happen and answers ``sets(person, since)``.
+"""
+
+from appliance.history.errors import HistoryUnavailable, HistoryWriteFailed
+from appliance.history.records import CueRecord, SetRecord
+from appliance.history.schema import LATEST_VERSION
+from appliance.history.store import (
+    DAMAGED_NOTICE,
+    HistoryStore,
+    default_history_path,
+    open_history,
+)
+
+__all__ = [
+    "DAMAGED_NOTICE",
+    "LATEST_VERSION",
+    "CueRecord",
+    "HistoryStore",
+    "HistoryUnavailable",
+    "HistoryWriteFailed",
+    "SetRecord",
+    "default_history_path",
+    "open_history",
+]
