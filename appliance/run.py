@@ -42,6 +42,7 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
     from appliance.controls import keyboard_events, open_buttons
     from appliance.display.window import open_display
+    from appliance.history import open_history
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
     from appliance.live.session import Session, SessionTiming
@@ -81,6 +82,8 @@ def _handle(args: argparse.Namespace) -> int:
     buttons = open_buttons(config.controls)
     voice = _voice(config)
     grabber = FrameGrabber(reopen, realtime=not is_camera(spec))
+    store = open_history(studio=config.mirror.profile == "studio")
+    store.close_unfinished()  # sets cut short by a power cut or a kill: their reps are kept
     options = LoopOptions(
         until_end=args.until_end,
         record_screens=args.record_screens,
@@ -93,7 +96,7 @@ def _handle(args: argparse.Namespace) -> int:
     loop = LiveLoop(
         grabber,
         estimator,
-        Session(args.mode, SessionTiming.from_config(config.mirror)),
+        Session(args.mode, SessionTiming.from_config(config.mirror), store),
         screen,
         voice,
         buttons,
@@ -110,6 +113,7 @@ def _handle(args: argparse.Namespace) -> int:
     finally:
         notifier.stopping()
         grabber.stop()
+        store.close()
         if loop.voice is not None:
             loop.voice.close()
         if buttons is not None:

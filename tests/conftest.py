@@ -51,6 +51,12 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
+def _history_in_a_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test writes the user's own history database."""
+    monkeypatch.setenv("HINGE_MIRROR_HISTORY", str(tmp_path / "history.sqlite"))
+
+
+@pytest.fixture(autouse=True)
 def _no_user_model_dir(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

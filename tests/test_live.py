@@ -290,3 +290,30 @@ def test_an_empty_room_dims_the_screen_after_a_while_and_wakes_when_someone_step
     finally:
         screen.close()
     assert dim <= bright * 0.3 + 1
+
+
+def test_every_rep_of_the_demo_set_is_in_the_history_and_a_studio_keeps_nothing(
+    tmp_path: Path,
+) -> None:
+    from appliance.history import HistoryStore, open_history
+
+    for studio in (False, True):
+        path = tmp_path / f"history-{studio}.sqlite"
+        store = open_history(path, studio=studio)
+        loop, grabber, screen = make_loop(lambda: DemoSource("drill", sets=1))
+        loop.session = Session("drill", store=store)
+        try:
+            assert loop.run() == 0
+        finally:
+            grabber.stop()
+            screen.close()
+        loop.session.end_session()
+        store.close()
+        if studio:
+            assert not path.exists(), "the studio profile wrote a database"
+            continue
+        with HistoryStore.open(path) as kept:
+            (recorded,) = kept.sets()
+        assert [rep.index for rep in recorded.reps] == [1, 2, 3, 4, 5, 6]
+        assert [rep.faults for rep in recorded.reps][1:3] == [("squatting",), ("squatting",)]
+        assert "Hips back, not down" in [c.cue.text for c in recorded.cues]

@@ -56,3 +56,32 @@ def test_the_mirror_says_ready_once_it_shows_frames_and_stops_cleanly_on_sigterm
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "frames evaluated" in stderr
+
+
+def test_sigterm_mid_set_keeps_the_set_and_its_reps_in_the_history(tmp_path: Path) -> None:
+    from appliance.history import HistoryStore
+    from appliance.synthetic import make_set
+
+    recording = tmp_path / "set.jsonl"
+    make_set(mode="drill", reps=5, seed=7).write_jsonl(recording)
+    history = tmp_path / "history.sqlite"
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", HINGE_MIRROR_HISTORY=str(history))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "appliance", "run", "--source", str(recording), "--windowed"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(9.0)  # the recording plays at its own speed: two reps end by about 9 s
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    with HistoryStore.open(history) as store:
+        (recorded,) = store.sets()
+    assert recorded.ended_at is not None, "the set in progress was ended and saved"
+    assert len(recorded.reps) >= 1

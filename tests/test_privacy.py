@@ -56,9 +56,11 @@ def test_the_running_mirror_writes_no_image_and_opens_no_network_socket(model_di
     images = sorted(p for p in written if p.lower().endswith(IMAGE_SUFFIXES))
     assert images == [], f"image or video files written: {images}"
     voice_cache = str(home / ".cache" / "hinge-mirror" / "voice")
+    history = os.environ["HINGE_MIRROR_HISTORY"]  # numbers only: reps, scores, faults
     unexpected = sorted(
         p for p in written
         if not p.startswith(voice_cache + "/")  # the spoken cue phrases, rendered once
+        and not p.startswith(history)  # the database and its -wal/-shm files
         and p != "/dev/null"  # where native libraries' chatter goes
         and not p.endswith(".pyc")  # Python's own byte-code cache
     )  # fmt: skip

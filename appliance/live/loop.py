@@ -227,7 +227,7 @@ class LiveLoop:
         model = self.session.screen(now)
         status = self.grabber.status
         camera = {"lost": "lost", "failed": "lost", "starting": "starting"}.get(status, "ok")
-        notice = CAMERA_LOST if camera == "lost" else None
+        notice = CAMERA_LOST if camera == "lost" else self.session.notice
         diagnostics = self._diagnostics() if self.show_diagnostics else None
         return replace(model, camera=camera, notice=notice, diagnostics=diagnostics)
 

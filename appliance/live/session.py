@@ -8,14 +8,17 @@ the same ones ``analyze`` uses; this module only keeps the state a screen needs.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from appliance.coach import CuePolicy
 from appliance.coach.phrases import FAULT_CUES
 from appliance.config import MirrorConfig
 from appliance.display.screen_model import CueView, ScreenModel, SummaryView
 from appliance.form import FormEvaluator
-from appliance.types import CueEvent, FormUpdate, Pose
+from appliance.history import HistoryStore, HistoryWriteFailed
+from appliance.types import CueEvent, FormUpdate, Pose, Rep
 
 # Body segments drawn highlighted on the profile figure when a fault is cued.
 FAULT_SEGMENTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -61,8 +64,14 @@ class SessionTiming:
 class Session:
     """Feed ``on_frame`` every frame; read ``screen(now)``; call the control methods."""
 
-    def __init__(self, mode: str, timing: SessionTiming | None = None) -> None:
+    def __init__(
+        self, mode: str, timing: SessionTiming | None = None, store: HistoryStore | None = None
+    ) -> None:
         self.timing = timing or SessionTiming()
+        self.store = store
+        self.notice: str | None = store.notice if store is not None else None
+        self._session_id: int | None = None
+        self._set_id: int | None = None
         self.mode = mode
         self.set_state = "idle"
         self.evaluator = FormEvaluator(mode)
@@ -103,13 +112,15 @@ class Session:
         self.scores, self.faults = [], Counter()
         self.summary, self.cue, self.guidance = None, None, None
         self.set_state = "running"
+        self._record(self._open_set)
 
     def end_set(self, now_s: float) -> None:
         """End the set: its summary if it had reps, else back to waiting."""
         if self.set_state != "running":
             return
-        self.evaluator.summary()  # judges a rep still waiting for its top
+        summary = self.evaluator.summary()  # judges a rep still waiting for its top
         self._collect_reps()
+        self._record(self._close_set, summary.view)
         self.sets_done += 1
         if self.scores:
             self.summary = self._summary()
@@ -135,9 +146,10 @@ class Session:
         update = self.evaluator.update(pose, t_s)
         self.last_update = update
         if update.completed_rep is not None:
-            self.scores.append(update.completed_rep.score)
-            self.faults.update(update.completed_rep.faults)
+            self._keep_rep(update.completed_rep)
         events = list(self.policy.update(update))
+        for event in events:
+            self._record(self._store_cue, event)
         for event in events:
             if event.kind == "guidance":
                 self.guidance = (event.text, now_s)
@@ -162,6 +174,7 @@ class Session:
                 self.end_set(now_s)
             elif self.set_state == "ready" or self._summary_over(now_s):
                 self.set_state = "idle"
+                self.end_session()
 
     def screen(self, now_s: float) -> ScreenModel:
         """What the mirror shows now (camera status and diagnostics are the loop's)."""
@@ -213,11 +226,53 @@ class Session:
                 self._gone_since = now_s
 
     def _collect_reps(self) -> None:
-        reps = self.evaluator.reps
-        if len(reps) > len(self.scores):
-            for rep in reps[len(self.scores) :]:
-                self.scores.append(rep.score)
-                self.faults.update(rep.faults)
+        for rep in self.evaluator.reps[len(self.scores) :]:
+            self._keep_rep(rep)
+
+    def _keep_rep(self, rep: Rep) -> None:
+        """A finished rep: on screen, and in the history at once (a power cut loses at
+        most the rep in progress)."""
+        self.scores.append(rep.score)
+        self.faults.update(rep.faults)
+        self._record(self._store_rep, rep)
+
+    # -- history -----------------------------------------------------------------------
+
+    def _record(self, write: Callable[..., object], *args: Any) -> None:
+        """Write to the history; a failure is a notice on screen, never a stop."""
+        if self.store is None:
+            return
+        try:
+            write(*args)
+        except HistoryWriteFailed as error:
+            self.notice = f"History not saved: {error}"
+
+    def _open_set(self) -> None:
+        assert self.store is not None
+        if self._session_id is None:
+            self._session_id = self.store.start_session(None)
+        self._set_id = self.store.start_set(self._session_id, self.mode)
+
+    def _store_rep(self, rep: Rep) -> None:
+        if self.store is not None and self._set_id is not None:
+            self.store.add_rep(self._set_id, rep)
+
+    def _store_cue(self, cue: CueEvent) -> None:
+        if self.store is not None and self._set_id is not None:
+            self.store.add_cue(self._set_id, cue)
+
+    def _close_set(self, view: str) -> None:
+        if self.store is None or self._set_id is None:
+            return
+        baseline = self.evaluator.calibrator.baseline
+        self.store.end_set(self._set_id, view, asdict(baseline) if baseline else None)
+        self._set_id = None
+
+    def end_session(self) -> None:
+        """The person left: their session ends (in the studio profile, it is forgotten)."""
+        if self.store is not None and self._session_id is not None:
+            session_id, self._session_id = self._session_id, None
+            self._record(self.store.end_session, session_id)
 
     def _summary(self) -> SummaryView:
         from appliance.display.tips import tip_for
