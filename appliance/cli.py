@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "appliance.bench",
     "appliance.doctor",
     "appliance.modelstore.command",
+    "appliance.history.command",
 )
 
 ATTRIBUTION = (

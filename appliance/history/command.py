@@ -1,0 +1,142 @@
+"""``hinge-mirror history``: past sets, reps and faults from the local database.
+
+``history [--json] [--person NAME] [--since YYYY-MM-DD]`` lists them (``--json``: the
+format below, version 1); ``history import FILE [--person NAME]`` adds an ``analyze --json``
+report or a ``history --json`` export, so a recorded session counts too. Imported sets
+get the import's time as their start; everything else round-trips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from appliance.errors import BadInput
+from appliance.history.records import SetRecord
+from appliance.history.store import HistoryStore, default_history_path
+from appliance.types import FAULT_IDS, MODES, VIEWS, CueEvent, Rep
+
+EXPORT_FORMAT = "hinge-mirror-history"
+
+
+def set_to_json(record: SetRecord) -> dict[str, Any]:
+    """One set as JSON: times of day as ISO text, rep times in seconds of the set."""
+    return {
+        "person": record.person,
+        "mode": record.mode,
+        "view": record.view,
+        "started_at": datetime.fromtimestamp(record.started_at).isoformat(timespec="seconds"),
+        "ended_at": (
+            datetime.fromtimestamp(record.ended_at).isoformat(timespec="seconds")
+            if record.ended_at is not None
+            else None
+        ),
+        "reps": [
+            {
+                "index": rep.index,
+                "start_s": rep.start_s,
+                "bottom_s": rep.bottom_s,
+                "end_s": rep.end_s,
+                "faults": list(rep.faults),
+                "score": rep.score,
+                "metrics": rep.metrics,
+            }
+            for rep in record.reps
+        ],
+        "cues": [
+            {"t_s": c.cue.t_s, "kind": c.cue.kind, "fault": c.cue.fault, "text": c.cue.text}
+            for c in record.cues
+        ],
+    }
+
+
+def import_file(store: HistoryStore, path: Path, person: str | None) -> int:
+    """Add the sets in ``path`` (a report or an export) for ``person``; how many sets."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BadInput(f"{path}: not a readable JSON file ({error})") from error
+    if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
+        sets = data.get("sets", [])
+    elif isinstance(data, dict) and data.get("version") == 1 and "reps" in data:
+        sets = [data]  # an analyze --json report
+    else:
+        raise BadInput(f"{path}: neither an analyze report nor a history export")
+    session = store.start_session(person)
+    for entry in sets:
+        _import_set(store, session, entry, path)
+    store.end_session(session)
+    return len(sets)
+
+
+def _import_set(store: HistoryStore, session: int, entry: Any, path: Path) -> None:
+    try:
+        mode, view = entry["mode"], entry.get("view", "unknown")
+        if mode not in MODES or view not in VIEWS:
+            raise ValueError(f"mode {mode!r} / view {view!r}")
+        set_id = store.start_set(session, mode, view)
+        for r in entry["reps"]:
+            faults = tuple(r.get("faults", []))
+            if not set(faults) <= set(FAULT_IDS):
+                raise ValueError(f"unknown fault ids {sorted(set(faults) - set(FAULT_IDS))}")
+            rep = Rep(int(r["index"]), float(r["start_s"]), float(r["bottom_s"]),
+                      float(r["end_s"]), faults, int(r["score"]),
+                      {k: float(v) for k, v in r.get("metrics", {}).items()},
+                      dict(r.get("unjudged", {})))  # fmt: skip
+            store.add_rep(set_id, rep)
+        for c in entry.get("cues", []):
+            kind = c.get("kind") or ("fault" if c.get("fault") else "guidance")
+            store.add_cue(set_id, CueEvent(float(c["t_s"]), c["text"], kind, c.get("fault")))
+        store.end_set(set_id, view, None)
+    except (KeyError, TypeError, ValueError) as error:
+        raise BadInput(f"{path}: a set cannot be read: {error}") from error
+
+
+def _handle(args: argparse.Namespace) -> int:
+    with HistoryStore.open(default_history_path()) as store:
+        if getattr(args, "history_action", None) == "import":
+            count = import_file(store, args.file, args.person)
+            print(f"imported {count} set(s) from {args.file}")
+            return 0
+        since = None
+        if args.since:
+            try:
+                since = datetime.fromisoformat(args.since)
+            except ValueError as error:
+                raise BadInput(f"--since {args.since}: expected a date like 2026-11-25") from error
+        records = store.sets(person=args.person, since=since)
+    if args.json:
+        json.dump({"format": EXPORT_FORMAT, "version": 1,
+                   "sets": [set_to_json(r) for r in records]}, sys.stdout, indent=1)  # fmt: skip
+        sys.stdout.write("\n")
+        return 0
+    if not records:
+        print("No sets recorded yet.")
+    for record in records:
+        entry = set_to_json(record)
+        scores = [rep.score for rep in record.reps]
+        average = f"average score {sum(scores) / len(scores):.0f}" if scores else "no reps"
+        faults = sorted({f for rep in record.reps for f in rep.faults})
+        print(f"{entry['started_at']}  {record.person or 'anyone':<10} {record.mode:<8} "
+              f"{record.view:<8} {len(record.reps):>2} reps  {average}  "
+              f"faults: {', '.join(faults) or 'none'}")  # fmt: skip
+    return 0
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``history`` (and ``history import``) to the command line."""
+    parser = subparsers.add_parser(
+        "history", parents=[common], help="past sets, reps and faults; import a report"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON (an export)")
+    parser.add_argument("--person", help="only this person's sets")
+    parser.add_argument("--since", metavar="DATE", help="only sets since this day (YYYY-MM-DD)")
+    actions = parser.add_subparsers(dest="history_action", metavar="ACTION")
+    importer = actions.add_parser("import", help="add an analyze report or a history export")
+    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument("--person", help="whose sets these are")
+    parser.set_defaults(handler=_handle)

@@ -1,0 +1,70 @@
+"""``hinge-mirror history``: a recorded session counts too, and exports round-trip."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from appliance.synthetic import make_set
+
+
+def hinge_mirror(history: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, HINGE_MIRROR_HISTORY=str(history))
+    return subprocess.run(
+        [sys.executable, "-m", "appliance", *args], env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def without_times(export: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {k: v for k, v in s.items() if k not in ("started_at", "ended_at")} for s in export["sets"]
+    ]
+
+
+def test_an_analysed_recording_is_imported_and_the_export_round_trips(tmp_path: Path) -> None:
+    recording = tmp_path / "set.jsonl"
+    make_set(
+        mode="deadlift", reps=4, faults={2: {"squatting"}, 3: {"squatting"}}, seed=5
+    ).write_jsonl(recording)
+    report = tmp_path / "report.json"
+    assert (
+        hinge_mirror(
+            tmp_path / "unused.sqlite", "analyze", str(recording), "--json", str(report)
+        ).returncode
+        == 0
+    )
+
+    first = tmp_path / "first.sqlite"
+    done = hinge_mirror(first, "history", "import", str(report), "--person", "Ada")
+    assert done.returncode == 0, done.stderr
+    listed = hinge_mirror(first, "history")
+    assert "Ada" in listed.stdout
+    assert "4 reps" in listed.stdout
+    assert "squatting" in listed.stdout
+    export = json.loads(hinge_mirror(first, "history", "--json").stdout)
+    (recorded,) = export["sets"]
+    assert recorded["person"] == "Ada"
+    assert [r["faults"] for r in recorded["reps"]] == [[], ["squatting"], ["squatting"], []]
+
+    exported = tmp_path / "export.json"
+    exported.write_text(json.dumps(export))
+    second = tmp_path / "second.sqlite"
+    assert (
+        hinge_mirror(second, "history", "import", str(exported), "--person", "Ada").returncode == 0
+    )
+    again = json.loads(hinge_mirror(second, "history", "--json").stdout)
+    assert without_times(again) == without_times(export)
+
+
+def test_importing_something_that_is_not_a_report_is_exit_2_with_one_line(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.json"
+    junk.write_text('{"hello": 1}')
+    done = hinge_mirror(tmp_path / "h.sqlite", "history", "import", str(junk))
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "neither an analyze report nor a history export" in done.stderr
