@@ -68,3 +68,37 @@ def test_importing_something_that_is_not_a_report_is_exit_2_with_one_line(tmp_pa
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "neither an analyze report nor a history export" in done.stderr
+
+
+def test_three_recorded_sets_are_drawn_by_history_plot(tmp_path: Path) -> None:
+    import pygame
+
+    history = tmp_path / "h.sqlite"
+    for seed in (1, 2, 3):
+        recording = tmp_path / f"set{seed}.jsonl"
+        make_set(mode="drill", reps=3 + seed, faults={2: {"squatting"}}, seed=seed).write_jsonl(
+            recording
+        )
+        report = tmp_path / f"report{seed}.json"
+        assert (
+            hinge_mirror(history, "analyze", str(recording), "--json", str(report)).returncode == 0
+        )
+        assert hinge_mirror(history, "history", "import", str(report)).returncode == 0
+    plot = tmp_path / "progress.png"
+    done = hinge_mirror(history, "history", "--plot", str(plot))
+    assert done.returncode == 0, done.stderr
+    assert "3 set(s)" in done.stdout
+    image = pygame.image.load(str(plot))
+    width, height = image.get_size()
+
+    def lit(x0: float, y0: float, x1: float, y1: float) -> int:
+        return sum(
+            1
+            for x in range(int(x0 * width), int(x1 * width), 4)
+            for y in range(int(y0 * height), int(y1 * height), 4)
+            if max(image.get_at((x, y))[:3]) > 150
+        )
+
+    assert lit(0.0, 0.2, 0.5, 0.5) > 20, "reps per week"
+    assert lit(0.5, 0.2, 1.0, 0.5) > 5, "average score per set"
+    assert lit(0.0, 0.6, 1.0, 0.9) > 20, "reps with each fault"

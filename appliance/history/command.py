@@ -109,6 +109,10 @@ def _handle(args: argparse.Namespace) -> int:
             except ValueError as error:
                 raise BadInput(f"--since {args.since}: expected a date like 2026-11-25") from error
         records = store.sets(person=args.person, since=since)
+    if args.plot is not None:
+        _plot(records, args.plot)
+        print(f"{len(records)} set(s) drawn to {args.plot}")
+        return 0
     if args.json:
         json.dump({"format": EXPORT_FORMAT, "version": 1,
                    "sets": [set_to_json(r) for r in records]}, sys.stdout, indent=1)  # fmt: skip
@@ -127,6 +131,24 @@ def _handle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plot(records: list[SetRecord], path: Path) -> None:
+    """The mirror's progress screen as a PNG (1280x720)."""
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    from appliance.display.progress import render_progress
+
+    if not path.parent.is_dir():
+        raise BadInput(f"{path}: the folder {path.parent} does not exist")
+    pygame.font.init()
+    surface = pygame.Surface((1280, 720))
+    render_progress(records, surface, datetime.now())
+    pygame.image.save(surface, str(path))
+
+
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``history`` (and ``history import``) to the command line."""
     parser = subparsers.add_parser(
@@ -135,6 +157,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON (an export)")
     parser.add_argument("--person", help="only this person's sets")
     parser.add_argument("--since", metavar="DATE", help="only sets since this day (YYYY-MM-DD)")
+    parser.add_argument("--plot", type=Path, metavar="OUT.png", help="draw the progress charts")
     actions = parser.add_subparsers(dest="history_action", metavar="ACTION")
     importer = actions.add_parser("import", help="add an analyze report or a history export")
     importer.add_argument("file", type=Path, metavar="FILE")

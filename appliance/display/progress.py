@@ -1,0 +1,129 @@
+"""The progress screen: your sets over the weeks, drawn to read well through glass.
+
+Three clean charts in bright strokes on black: reps per week (bars, the last six weeks),
+average score per set (dots joined by a line, the last twelve sets), and the share of
+reps with each fault (bars). Sizes follow the surface; the same drawing makes
+``hinge-mirror history --plot OUT.png``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pygame
+
+from appliance.display.fonts import text_surface
+from appliance.display.style import BLACK, DIM, INFO, LABEL, WHITE, fault_colour, score_colour
+from appliance.display.summary import fault_name
+from appliance.history.records import SetRecord
+
+WEEKS = 6
+LAST_SETS = 12
+
+
+def render_progress(records: list[SetRecord], surface: pygame.Surface, now: datetime) -> None:
+    """Draw the progress of ``records`` (oldest first) as of ``now`` onto ``surface``."""
+    surface.fill(BLACK)
+    width, height = surface.get_size()
+    unit = min(width, height)
+    margin = round(0.05 * unit)
+    title_size = max(14, round(0.07 * height))
+    _text(surface, "Your progress", title_size, WHITE, (margin, margin))
+    top = margin + round(1.6 * title_size)
+    half = (width - 3 * margin) // 2
+    chart_h = (height - top - 2 * margin) // 2 - margin
+    _reps_per_week(surface, records, now, pygame.Rect(margin, top, half, chart_h))
+    _scores(surface, records, pygame.Rect(2 * margin + half, top, half, chart_h))
+    below = pygame.Rect(margin, top + chart_h + 2 * margin, width - 2 * margin, chart_h)
+    _fault_shares(surface, records, below)
+
+
+def _text(surface: pygame.Surface, text: str, size: int, colour: tuple[int, int, int],
+          at: tuple[int, int]) -> pygame.Rect:  # fmt: skip
+    rendered = text_surface(text, size, colour)
+    return surface.blit(rendered, at)
+
+
+def _panel(surface: pygame.Surface, title: str, box: pygame.Rect) -> pygame.Rect:
+    """Draw the panel title; the plotting area below it."""
+    size = max(10, round(0.12 * box.height))
+    used = _text(surface, title.upper(), size, LABEL, box.topleft)
+    area = pygame.Rect(
+        box.left, used.bottom + size // 2, box.width, box.bottom - used.bottom - size
+    )
+    pygame.draw.line(surface, DIM, area.bottomleft, area.bottomright, max(1, box.height // 150))
+    return area
+
+
+def _reps_per_week(surface: pygame.Surface, records: list[SetRecord], now: datetime,
+                   box: pygame.Rect) -> None:  # fmt: skip
+    area = _panel(surface, "Reps per week", box)
+    start = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    weeks = [start - timedelta(weeks=k) for k in range(WEEKS - 1, -1, -1)]
+    counts = [0] * WEEKS
+    for record in records:
+        when = datetime.fromtimestamp(record.started_at)
+        for i, week in enumerate(weeks):
+            if week <= when < week + timedelta(weeks=1):
+                counts[i] += len(record.reps)
+    top = max(counts) or 1
+    slot = area.width / WEEKS
+    label_size = max(9, round(0.09 * box.height))
+    for i, count in enumerate(counts):
+        bar_h = round((area.height - 2 * label_size) * count / top)
+        bar = pygame.Rect(round(area.left + i * slot + 0.2 * slot), area.bottom - bar_h,
+                          round(0.6 * slot), bar_h)  # fmt: skip
+        pygame.draw.rect(surface, INFO if i == WEEKS - 1 else LABEL, bar)
+        if count:
+            label = text_surface(str(count), label_size, WHITE)
+            surface.blit(label, label.get_rect(midbottom=(bar.centerx, bar.top - 2)))
+
+
+def _scores(surface: pygame.Surface, records: list[SetRecord], box: pygame.Rect) -> None:
+    area = _panel(surface, "Average score per set", box)
+    averages = [sum(r.score for r in s.reps) / len(s.reps) for s in records if s.reps]
+    averages = averages[-LAST_SETS:]
+    if not averages:
+        _text(surface, "No sets yet", max(10, round(0.1 * box.height)), LABEL, area.topleft)
+        return
+    step = area.width / max(1, len(averages))
+    radius = max(3, round(0.035 * box.height))
+    span = area.height - 2 * radius
+    floor = min(50.0, 10.0 * (min(averages) // 10) - 10.0)  # room to see a change
+    points = [
+        (
+            round(area.left + (i + 0.5) * step),
+            round(area.bottom - radius - span * (a - floor) / (100.0 - floor)),
+        )
+        for i, a in enumerate(averages)
+    ]
+    low = text_surface(f"{floor:.0f}", max(9, round(0.08 * box.height)), LABEL)
+    surface.blit(low, low.get_rect(bottomleft=(area.left, area.bottom - 2)))
+    if len(points) > 1:
+        pygame.draw.lines(surface, DIM, False, points, max(1, radius // 2))
+    for point, average in zip(points, averages, strict=True):
+        pygame.draw.circle(surface, score_colour(average), point, radius)
+    last = text_surface(f"{averages[-1]:.0f}", max(10, round(0.12 * box.height)), WHITE)
+    surface.blit(last, last.get_rect(bottomright=(area.right, area.top + last.get_height())))
+
+
+def _fault_shares(surface: pygame.Surface, records: list[SetRecord], box: pygame.Rect) -> None:
+    area = _panel(surface, "Reps with each fault", box)
+    reps = [rep for record in records for rep in record.reps]
+    if not reps:
+        return
+    counts = Counter(fault for rep in reps for fault in rep.faults)
+    rows = counts.most_common(5) or [("clean", 0)]
+    row_h = area.height / len(rows)
+    size = max(10, round(min(0.45 * row_h, 0.07 * box.width)))
+    name_w = round(0.32 * area.width)
+    for i, (fault, count) in enumerate(rows):
+        y = round(area.top + i * row_h)
+        name = "No faults" if fault == "clean" else fault_name(fault)
+        _text(surface, name, size, LABEL, (area.left, y))
+        share = count / len(reps)
+        length = round((area.width - name_w - 4 * size) * share)
+        bar = pygame.Rect(area.left + name_w, y + round(0.15 * row_h), length, round(0.55 * row_h))
+        pygame.draw.rect(surface, fault_colour(fault) if fault != "clean" else INFO, bar)
+        _text(surface, f"{share:.0%}", size, WHITE, (bar.right + size // 2, y))
