@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from appliance.audio.config import AudioConfig
+from appliance.coach.config import CueConfig
 from appliance.controls.config import ControlsConfig
 from appliance.errors import BadConfig
 
@@ -112,6 +113,7 @@ class Config:
     mirror: MirrorConfig = field(default_factory=MirrorConfig)
     controls: ControlsConfig = field(default_factory=ControlsConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    cues: CueConfig = field(default_factory=CueConfig)
 
 
 _T = TypeVar("_T")

@@ -96,7 +96,7 @@ def _handle(args: argparse.Namespace) -> int:
     loop = LiveLoop(
         grabber,
         estimator,
-        Session(args.mode, SessionTiming.from_config(config.mirror), store),
+        Session(args.mode, SessionTiming.from_config(config.mirror), store, config.cues),
         screen,
         voice,
         buttons,

@@ -27,6 +27,7 @@ def test_no_file_and_an_empty_file_both_mean_the_defaults(tmp_path: Path) -> Non
         ("[mirror]\ndim_brightness = 2", "mirror.dim_brightness"),
         ("[audio]\nvolume = 3", "audio.volume"),
         ("[controls]\nset_pin = 17", "controls.set_pin"),
+        ("[cues]\nmin_gap_s = -1", "cues.min_gap_s"),
         ("[nonsense]\nx = 1", "nonsense"),
     ],
 )

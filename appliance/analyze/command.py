@@ -24,6 +24,7 @@ from appliance.errors import ApplianceError, BadInput
 from appliance.types import MODES, CueEvent
 
 if TYPE_CHECKING:
+    from appliance.coach.config import CueConfig
     from appliance.form.evaluator import SetSummary
     from appliance.pipeline import CuePolicyLike, EstimatorLike
     from appliance.sources import FrameSource
@@ -44,11 +45,11 @@ class Analysis:
     error: BadInput | None = None
 
 
-def make_policy(mode: str) -> CuePolicyLike:
-    """The cue policy for ``mode``."""
+def make_policy(mode: str, cues: CueConfig | None = None) -> CuePolicyLike:
+    """The cue policy for ``mode`` (``cues``: the ``[cues]`` config)."""
     from appliance.coach import CuePolicy
 
-    return CuePolicy(mode)
+    return CuePolicy(mode, cues)
 
 
 def analyse(
@@ -179,7 +180,7 @@ def _handle(args: argparse.Namespace) -> int:
             source,
             mode=args.mode,
             estimator=estimator,
-            policy=make_policy(args.mode),
+            policy=make_policy(args.mode, config.cues),
             keypoints_out=args.keypoints_out,
             annotate_out=args.annotate,
             max_frames=args.max_frames,

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from appliance.coach import CuePolicy
+from appliance.coach.config import CueConfig
 from appliance.coach.phrases import FAULT_CUES
 from appliance.config import MirrorConfig
 from appliance.display.screen_model import CueView, ScreenModel, SummaryView
@@ -65,9 +66,14 @@ class Session:
     """Feed ``on_frame`` every frame; read ``screen(now)``; call the control methods."""
 
     def __init__(
-        self, mode: str, timing: SessionTiming | None = None, store: HistoryStore | None = None
+        self,
+        mode: str,
+        timing: SessionTiming | None = None,
+        store: HistoryStore | None = None,
+        cues: CueConfig | None = None,
     ) -> None:
         self.timing = timing or SessionTiming()
+        self.cue_config = cues
         self.store = store
         self.notice: str | None = store.notice if store is not None else None
         self._session_id: int | None = None
@@ -75,7 +81,7 @@ class Session:
         self.mode = mode
         self.set_state = "idle"
         self.evaluator = FormEvaluator(mode)
-        self.policy = CuePolicy(mode)
+        self.policy = CuePolicy(mode, cues)
         self.scores: list[int] = []
         self.faults: Counter[str] = Counter()
         self.summary: SummaryView | None = None
@@ -212,7 +218,7 @@ class Session:
 
     def _new_set_tools(self) -> None:
         self.evaluator = FormEvaluator(self.mode)
-        self.policy = CuePolicy(self.mode)
+        self.policy = CuePolicy(self.mode, self.cue_config)
         self.last_update = None
 
     def _track_presence(self, present: bool, now_s: float) -> None:
