@@ -317,3 +317,25 @@ def test_every_rep_of_the_demo_set_is_in_the_history_and_a_studio_keeps_nothing(
         assert [rep.index for rep in recorded.reps] == [1, 2, 3, 4, 5, 6]
         assert [rep.faults for rep in recorded.reps][1:3] == [("squatting",), ("squatting",)]
         assert "Hips back, not down" in [c.cue.text for c in recorded.cues]
+
+
+def test_after_three_clean_drill_sets_the_summary_suggests_deadlift_mode(tmp_path: Path) -> None:
+    from appliance.coach.progression import MOVE_ON
+    from appliance.history import open_history
+
+    store = open_history(tmp_path / "history.sqlite")
+    session = Session("drill", store=store)
+    t = 0.0
+    tips = []
+    for seed in (51, 52, 53):
+        synthetic = make_set(mode="drill", reps=4, seed=seed, leave=True)
+        for frame in synthetic.frames():
+            session.on_frame(frame.pose, t + frame.t_s, t + frame.t_s)
+            session.tick(t + frame.t_s)
+        t += synthetic.duration_s + 10.0
+        session.tick(t)
+        assert session.summary is not None
+        tips.append(session.summary.tip)
+    store.close()
+    assert tips[:2] != [MOVE_ON, MOVE_ON]
+    assert tips[2] == MOVE_ON

@@ -15,6 +15,7 @@ from typing import Any
 from appliance.coach import CuePolicy
 from appliance.coach.config import CueConfig
 from appliance.coach.phrases import FAULT_CUES
+from appliance.coach.progression import SetOutcome, suggestion
 from appliance.config import MirrorConfig
 from appliance.display.screen_model import CueView, ScreenModel, SummaryView
 from appliance.form import FormEvaluator
@@ -112,9 +113,11 @@ class Session:
         else:
             self.start_set()
 
-    def start_set(self) -> None:
-        """A new set: fresh evaluator and cue policy, calibration first."""
-        self._new_set_tools()
+    def start_set(self, fresh: bool = True) -> None:
+        """A new set: fresh evaluator and cue policy, calibration first (``fresh=False``:
+        keep the evaluator that has been watching since the last set, and its calibration)."""
+        if fresh:
+            self._new_set_tools()
         self.scores, self.faults = [], Counter()
         self.summary, self.cue, self.guidance = None, None, None
         self.set_state = "running"
@@ -135,6 +138,7 @@ class Session:
         else:
             self.set_state = "ready" if self._seen_since is not None else "idle"
         self.cue = None
+        self._new_set_tools()  # the next set's evaluator starts watching now
 
     def recalibrate(self) -> None:
         """SET held: take the standing posture again."""
@@ -147,6 +151,14 @@ class Session:
         present = pose is not None and pose.person_present
         self._track_presence(present, now_s)
         self.pose = pose if present else None
+        if self.set_state in ("ready", "summary") and present:
+            # Someone still (or again) in front of the mirror: a new set starts with their
+            # first hinge, on an evaluator that has been calibrating while they stood.
+            waiting = self.evaluator.update(pose, t_s)
+            if waiting.phase in ("descending", "bottom"):
+                self.start_set(fresh=False)
+                self.last_update = waiting
+            return []
         if self.set_state != "running":
             return []
         update = self.evaluator.update(pose, t_s)
@@ -293,6 +305,20 @@ class Session:
             scores=tuple(self.scores),
             main_fault=main,
             main_cue=FAULT_CUES.get(main) if main else None,
-            tip=tip_for(main),
+            tip=self._next_step() or tip_for(main),
             unchecked=unchecked,
         )
+
+    def _next_step(self) -> str | None:
+        """Coaching over the weeks, from the stored sets (this one is the latest)."""
+        if self.store is None:
+            return None
+        try:
+            records = self.store.sets()
+        except Exception:  # a suggestion is never worth stopping the mirror for
+            return None
+        outcomes = [
+            SetOutcome(r.mode, len(r.reps), frozenset(f for rep in r.reps for f in rep.faults))
+            for r in records
+        ]
+        return suggestion(outcomes)
