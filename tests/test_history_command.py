@@ -102,3 +102,20 @@ def test_three_recorded_sets_are_drawn_by_history_plot(tmp_path: Path) -> None:
     assert lit(0.0, 0.2, 0.5, 0.5) > 20, "reps per week"
     assert lit(0.5, 0.2, 1.0, 0.5) > 5, "average score per set"
     assert lit(0.0, 0.6, 1.0, 0.9) > 20, "reps with each fault"
+
+
+def test_history_csv_has_a_row_per_rep_for_a_spreadsheet(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    history = tmp_path / "h.sqlite"
+    recording = tmp_path / "set.jsonl"
+    make_set(mode="drill", reps=3, faults={2: {"squatting"}}, seed=9).write_jsonl(recording)
+    report = tmp_path / "report.json"
+    assert hinge_mirror(history, "analyze", str(recording), "--json", str(report)).returncode == 0
+    assert hinge_mirror(history, "history", "import", str(report), "--person", "Bo").returncode == 0
+    done = hinge_mirror(history, "history", "--csv")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["rep"] for r in rows] == ["1", "2", "3"]
+    assert [r["faults"] for r in rows] == ["", "squatting", ""]
+    assert {r["person"] for r in rows} == {"Bo"}

@@ -1,7 +1,8 @@
 """``hinge-mirror history``: past sets, reps and faults from the local database.
 
-``history [--json] [--person NAME] [--since YYYY-MM-DD]`` lists them (``--json``: the
-format below, version 1); ``history import FILE [--person NAME]`` adds an ``analyze --json``
+``history [--json|--csv|--plot OUT.png] [--person NAME] [--since YYYY-MM-DD]`` lists them
+(``--json``: an export that ``import`` reads back; ``--csv``: a row per rep; ``--plot``:
+the progress screen as a PNG); ``history import FILE [--person NAME]`` adds an ``analyze --json``
 report or a ``history --json`` export, so a recorded session counts too. Imported sets
 get the import's time as their start; everything else round-trips.
 """
@@ -9,6 +10,7 @@ get the import's time as their start; everything else round-trips.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from datetime import datetime
@@ -113,6 +115,9 @@ def _handle(args: argparse.Namespace) -> int:
         _plot(records, args.plot)
         print(f"{len(records)} set(s) drawn to {args.plot}")
         return 0
+    if args.csv:
+        _write_csv(records)
+        return 0
     if args.json:
         json.dump({"format": EXPORT_FORMAT, "version": 1,
                    "sets": [set_to_json(r) for r in records]}, sys.stdout, indent=1)  # fmt: skip
@@ -129,6 +134,22 @@ def _handle(args: argparse.Namespace) -> int:
               f"{record.view:<8} {len(record.reps):>2} reps  {average}  "
               f"faults: {', '.join(faults) or 'none'}")  # fmt: skip
     return 0
+
+
+CSV_COLUMNS = ("started_at", "person", "mode", "view", "rep", "score", "faults", "start_s",
+               "bottom_s", "end_s")  # fmt: skip
+
+
+def _write_csv(records: list[SetRecord]) -> None:
+    """One row per rep, for a spreadsheet; faults joined by ';'."""
+    writer = csv.writer(sys.stdout)
+    writer.writerow(CSV_COLUMNS)
+    for record in records:
+        started = set_to_json(record)["started_at"]
+        for rep in record.reps:
+            writer.writerow([started, record.person or "", record.mode, record.view, rep.index,
+                             rep.score, ";".join(rep.faults), rep.start_s, rep.bottom_s,
+                             rep.end_s])  # fmt: skip
 
 
 def _plot(records: list[SetRecord], path: Path) -> None:
@@ -154,7 +175,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "history", parents=[common], help="past sets, reps and faults; import a report"
     )
-    parser.add_argument("--json", action="store_true", help="print JSON (an export)")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON (an export)")
+    output.add_argument("--csv", action="store_true", help="print one CSV row per rep")
     parser.add_argument("--person", help="only this person's sets")
     parser.add_argument("--since", metavar="DATE", help="only sets since this day (YYYY-MM-DD)")
     parser.add_argument("--plot", type=Path, metavar="OUT.png", help="draw the progress charts")
