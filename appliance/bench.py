@@ -13,11 +13,11 @@ import resource
 import statistics
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.errors import BadInput
+from appliance.percentiles import p95
 from appliance.types import MODES
 
 STAGES = ("decode", "preprocess", "inference", "postprocess", "evaluate")
@@ -39,7 +39,7 @@ class BenchResult:
     def to_json(self) -> dict[str, Any]:
         """The shape documented in interfaces.md."""
         stages = {
-            name: {"median_ms": _ms(statistics.median(values)), "p95_ms": _ms(_p95(values))}
+            name: {"median_ms": _ms(statistics.median(values)), "p95_ms": _ms(p95(values))}
             for name, values in self.samples.items()
             if values
         }
@@ -60,7 +60,7 @@ class BenchResult:
             return {}
         values = self.cue_latencies
         return {
-            "cue_latency_ms": {"median": _ms(statistics.median(values)), "p95": _ms(_p95(values))}
+            "cue_latency_ms": {"median": _ms(statistics.median(values)), "p95": _ms(p95(values))}
         }
 
     def ratio_excluding_decode(self) -> float | None:
@@ -77,11 +77,6 @@ class BenchResult:
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000.0, 3)
-
-
-def _p95(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:

@@ -25,6 +25,7 @@ from appliance.display.screen_model import Diagnostics, ScreenModel
 from appliance.live.grabber import FrameGrabber
 from appliance.live.session import Session
 from appliance.live.thermal import HeatGuard
+from appliance.percentiles import p95
 from appliance.pipeline import EstimatorLike, pose_of
 from appliance.types import CueEvent
 
@@ -90,9 +91,8 @@ class LoopStats:
         """(median, p95) camera-to-cue latency in milliseconds, if any cue was shown."""
         if not self.latencies_s:
             return None
-        ordered = sorted(self.latencies_s)
-        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        return statistics.median(ordered) * 1000.0, p95 * 1000.0
+        latencies = self.latencies_s
+        return statistics.median(latencies) * 1000.0, p95(latencies) * 1000.0
 
 
 class LiveLoop:
