@@ -33,11 +33,6 @@ def default_source_spec() -> str:
     return "demo"
 
 
-def is_camera(spec: str) -> bool:
-    """Live sources: no end of their own, their own pace."""
-    return spec == "picamera" or spec == "webcam" or spec.startswith("webcam:")
-
-
 def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
     from appliance.controls import keyboard_events, open_buttons
@@ -49,7 +44,7 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.live.thermal import HeatGuard
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
-    from appliance.sources.spec import carries_keypoints
+    from appliance.sources.spec import carries_keypoints, is_camera
     from appliance.supervise import (
         Notifier,
         StageHeartbeat,

@@ -146,7 +146,9 @@ def check_output(path: Path, flag: str, suffix: str | None = None) -> None:
 def _check_arguments(args: argparse.Namespace) -> None:
     """The cheap checks, before the source or the model is opened: a file source, and
     outputs that can be written and would not overwrite it."""
-    if args.source == "picamera" or args.source.startswith("webcam"):
+    from appliance.sources.spec import is_camera
+
+    if is_camera(args.source):
         raise BadInput(f"{args.source}: analyze reads files; for a camera use hinge-mirror run")
     outputs = [
         (args.json, "--json", None),
@@ -166,13 +168,14 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.analyze.report import build_report, clip_timing, validate_report
     from appliance.analyze.summary import format_summary
     from appliance.cli import config_from
-    from appliance.sources import KeypointsSource, open_source
+    from appliance.sources import open_source
+    from appliance.sources.spec import carries_keypoints
 
     _check_arguments(args)
     config = config_from(args)
     with open_source(args.source, config.camera) as source:
         estimator = None
-        if not isinstance(source, KeypointsSource):  # keypoints files need no model
+        if not carries_keypoints(args.source):  # keypoints files and the demo need no model
             from appliance.pose import PoseEstimator
 
             estimator = PoseEstimator.from_config(config)

@@ -41,7 +41,7 @@ def open_source(
         return DemoSource(mode)
     if spec == "picamera":
         return CameraSource(PiCamera2Device(camera), camera, name="Pi camera")
-    if spec == "webcam" or spec.startswith("webcam:"):
+    if is_camera(spec):  # a webcam: the Pi camera was taken above
         index = parse_webcam_index(spec)
         return CameraSource(WebcamDevice(index, camera), camera, name=f"webcam {index}")
     if not spec:
@@ -70,3 +70,8 @@ def carries_keypoints(spec: str) -> bool:
     """True for sources whose frames come with keypoints (the demo, a .jsonl file): they
     need no pose model."""
     return spec == "demo" or spec.startswith("demo:") or spec.lower().endswith(".jsonl")
+
+
+def is_camera(spec: str) -> bool:
+    """True for live sources (the Pi camera, a webcam): no end of their own, their own pace."""
+    return spec == "picamera" or spec == "webcam" or spec.startswith("webcam:")
