@@ -26,7 +26,7 @@ from appliance.live.grabber import FrameGrabber
 from appliance.live.session import Session
 from appliance.live.thermal import HeatGuard
 from appliance.percentiles import p95
-from appliance.pipeline import EstimatorLike, pose_of
+from appliance.pipeline import EstimatorLike, needs_estimator, pose_of
 from appliance.types import CueEvent
 
 log = logging.getLogger("hinge_mirror.live")
@@ -201,7 +201,7 @@ class LiveLoop:
         return events + self.keyboard(self.screen.events(), now)
 
     def _process(self, frame: Any, received_s: float) -> None:
-        if self.heat is not None and frame.image is not None and self.heat.skip_frame():
+        if self.heat is not None and needs_estimator(frame) and self.heat.skip_frame():
             pose = self._last_pose  # hot: the model rests on this frame, the last pose stands
         else:
             pose = pose_of(frame, self.estimator)
