@@ -82,6 +82,9 @@ class MirrorConfig:
     Sets start when someone has been seen for ``arrive_s`` seconds and end when they have
     been gone ``leave_s`` seconds; the summary stays ``summary_s`` seconds. After
     ``dim_after_s`` seconds with nobody there the screen dims to ``dim_brightness`` (0..1).
+    ``people``: the household's names (home profile, up to ``MAX_PEOPLE``), chosen at the
+    mirror; empty: one unnamed lifter. ``anonymous_counts``: in the studio profile, keep
+    only the number of sets and reps per day and mode (no person, no time of day).
     """
 
     profile: str = "home"
@@ -90,6 +93,21 @@ class MirrorConfig:
     summary_s: float = 20.0
     dim_after_s: float = 300.0
     dim_brightness: float = 0.3
+    people: tuple[str, ...] = ()
+    anonymous_counts: bool = False
+
+
+MAX_PEOPLE = 6
+"""A household, not a gym: the mirror's chooser stays short enough to cycle with a button."""
+
+
+def _valid_people(names: tuple[str, ...]) -> bool:
+    clean = [" ".join(n.split()) for n in names]
+    return (
+        len(names) <= MAX_PEOPLE
+        and all(1 <= len(n) <= 24 for n in clean)
+        and len({n.casefold() for n in clean}) == len(clean)
+    )
 
 
 @dataclass(frozen=True)
@@ -187,6 +205,10 @@ def _check_scalar(hint: object, value: object, key: str) -> object:
         if not isinstance(value, str):
             raise BadConfig(f"{key}: expected a string, got {value!r}")
         return value
+    if hint == tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BadConfig(f"{key}: expected a list of strings, got {value!r}")
+        return tuple(value)
     raise TypeError(f"unsupported config type {hint!r} for {key}")
 
 
@@ -208,6 +230,10 @@ _RANGES: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
     "mirror.summary_s": (lambda v: 1 <= v <= 3600, "seconds from 1 to 3600"),
     "mirror.dim_after_s": (lambda v: 1 <= v <= 86400, "seconds from 1 to 86400"),
     "mirror.dim_brightness": (lambda v: 0 <= v <= 1, "a number from 0 to 1"),
+    "mirror.people": (
+        _valid_people,
+        f"up to {MAX_PEOPLE} different names of 1 to 24 characters",
+    ),
 }
 
 
