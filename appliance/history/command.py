@@ -3,8 +3,9 @@
 ``history [--json|--csv|--plot OUT.png] [--person NAME] [--since YYYY-MM-DD]`` lists them
 (``--json``: an export that ``import`` reads back; ``--csv``: a row per rep; ``--plot``:
 the progress screen as a PNG); ``history import FILE [--person NAME]`` adds an ``analyze --json``
-report or a ``history --json`` export, so a recorded session counts too. Imported sets
-get the import's time as their start; everything else round-trips.
+report or a ``history --json`` export, so a recorded session counts too. An export
+round-trips whole, times included (they are local times to the second); a report has no
+time of its own, so its set is stamped with the report file's modification time.
 """
 
 from __future__ import annotations
@@ -57,9 +58,16 @@ def set_to_json(record: SetRecord) -> dict[str, Any]:
 
 
 def import_file(store: HistoryStore, path: Path, person: str | None) -> int:
-    """Add the sets in ``path`` (a report or an export) for ``person``; how many sets."""
+    """Add the sets in ``path`` (a report or an export) for ``person``; how many sets.
+
+    Times: an export's sets keep their ``started_at``/``ended_at`` (a set exported while cut
+    off, ``ended_at: null``, stays unended); an ``analyze`` report carries no time of its
+    own (version 1), so its set starts and ends at the report file's modification time.
+    Reps are stamped as recorded when their set ended. The session spans its sets.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        file_time = path.stat().st_mtime
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BadInput(f"{path}: not a readable JSON file ({error})") from error
     if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
@@ -68,19 +76,48 @@ def import_file(store: HistoryStore, path: Path, person: str | None) -> int:
         sets = [data]  # an analyze --json report
     else:
         raise BadInput(f"{path}: neither an analyze report nor a history export")
-    session = store.start_session(person)
-    for entry in sets:
-        _import_set(store, session, entry, path)
-    store.end_session(session)
+    if not isinstance(sets, list):
+        raise BadInput(f"{path}: 'sets' is not a list")
+    times = [_set_times(entry, file_time, path) for entry in sets]
+    starts = [start for start, _ in times] or [file_time]
+    ends = [end for _, end in times if end is not None]
+    session = store.start_session(person, at=min(starts))
+    for entry, (started_at, ended_at) in zip(sets, times, strict=True):
+        _import_set(store, session, entry, path, started_at, ended_at)
+    store.end_session(session, at=max(ends + starts))
     return len(sets)
 
 
-def _import_set(store: HistoryStore, session: int, entry: Any, path: Path) -> None:
+def _set_times(entry: Any, file_time: float, path: Path) -> tuple[float, float | None]:
+    """``(started_at, ended_at)`` of a set to import, wall-clock seconds since the epoch.
+
+    Export entries carry local ISO times; a missing one (a report) is ``file_time``, except
+    an explicit ``"ended_at": null`` (a cut-off set), which stays ``None``."""
+    try:
+        started = entry.get("started_at")
+        start = file_time if started is None else datetime.fromisoformat(started).timestamp()
+        if "ended_at" not in entry:
+            return start, file_time
+        ended = entry["ended_at"]
+        return start, None if ended is None else datetime.fromisoformat(ended).timestamp()
+    except (AttributeError, TypeError, ValueError) as error:
+        raise BadInput(f"{path}: a set's time cannot be read: {error}") from error
+
+
+def _import_set(
+    store: HistoryStore,
+    session: int,
+    entry: Any,
+    path: Path,
+    started_at: float,
+    ended_at: float | None,
+) -> None:
     try:
         mode, view = entry["mode"], entry.get("view", "unknown")
         if mode not in MODES or view not in VIEWS:
             raise ValueError(f"mode {mode!r} / view {view!r}")
-        set_id = store.start_set(session, mode, view)
+        set_id = store.start_set(session, mode, view, at=started_at)
+        recorded_at = started_at if ended_at is None else ended_at
         for r in entry["reps"]:
             faults = tuple(r.get("faults", []))
             if not set(faults) <= set(FAULT_IDS):
@@ -89,11 +126,12 @@ def _import_set(store: HistoryStore, session: int, entry: Any, path: Path) -> No
                       float(r["end_s"]), faults, int(r["score"]),
                       {k: float(v) for k, v in r.get("metrics", {}).items()},
                       dict(r.get("unjudged", {})))  # fmt: skip
-            store.add_rep(set_id, rep)
+            store.add_rep(set_id, rep, at=recorded_at)
         for c in entry.get("cues", []):
             kind = c.get("kind") or ("fault" if c.get("fault") else "guidance")
             store.add_cue(set_id, CueEvent(float(c["t_s"]), c["text"], kind, c.get("fault")))
-        store.end_set(set_id, view, None)
+        if ended_at is not None:
+            store.end_set(set_id, view, None, at=ended_at)
     except (KeyError, TypeError, ValueError) as error:
         raise BadInput(f"{path}: a set cannot be read: {error}") from error
 

@@ -125,8 +125,9 @@ class HistoryStore:
 
     # -- writing -----------------------------------------------------------------------
 
-    def start_session(self, person: str | None) -> int:
-        """A visit to the mirror by ``person`` (created if new) or a guest (``None``)."""
+    def start_session(self, person: str | None, *, at: float | None = None) -> int:
+        """A visit to the mirror by ``person`` (created if new) or a guest (``None``),
+        starting at ``at`` (wall-clock seconds since the epoch; default: now)."""
         with self._tx("start a session") as c:
             person_id = None
             if person is not None:
@@ -138,27 +139,31 @@ class HistoryStore:
                 person_id = c.execute("SELECT id FROM people WHERE name = ?", (name,)).fetchone()[0]
             cur = c.execute(
                 "INSERT INTO sessions (person_id, started_at) VALUES (?, ?)",
-                (person_id, self._clock()),
+                (person_id, self._now(at)),
             )
             return _rowid(cur)
 
-    def start_set(self, session_id: int, mode: str, view: str = "unknown") -> int:
-        """A set begins in ``mode`` (drill/deadlift); ``view`` is usually known only at the end."""
+    def start_set(
+        self, session_id: int, mode: str, view: str = "unknown", *, at: float | None = None
+    ) -> int:
+        """A set begins in ``mode`` (drill/deadlift) at ``at`` (wall-clock seconds since the
+        epoch; default: now); ``view`` is usually known only at the end."""
         with self._tx("start a set") as c:
             cur = c.execute(
                 "INSERT INTO sets (session_id, mode, view, started_at) VALUES (?, ?, ?, ?)",
-                (session_id, mode, view, self._clock()),
+                (session_id, mode, view, self._now(at)),
             )
             return _rowid(cur)
 
-    def add_rep(self, set_id: int, rep: Rep) -> int:
-        """Store a finished rep, committed (and fsynced) before returning."""
+    def add_rep(self, set_id: int, rep: Rep, *, at: float | None = None) -> int:
+        """Store a finished rep, committed (and fsynced) before returning; ``at``: when it
+        was recorded (wall-clock seconds since the epoch; default: now)."""
         with self._tx("store a rep") as c:
             cur = c.execute(
                 "INSERT INTO reps (set_id, idx, start_s, bottom_s, end_s, score, metrics_json,"
                 " unjudged_json, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (set_id, rep.index, rep.start_s, rep.bottom_s, rep.end_s, rep.score,
-                 metrics_to_json(rep.metrics), to_json(rep.unjudged), self._clock()),
+                 metrics_to_json(rep.metrics), to_json(rep.unjudged), self._now(at)),
             )  # fmt: skip
             rep_id = _rowid(cur)
             c.executemany(
@@ -177,20 +182,24 @@ class HistoryStore:
                  latency_ms),
             )  # fmt: skip
 
-    def end_set(self, set_id: int, view: str, baseline: dict[str, Any] | None) -> None:
-        """The set ended: the view it was judged in and the calibration baseline used."""
+    def end_set(
+        self, set_id: int, view: str, baseline: dict[str, Any] | None, *, at: float | None = None
+    ) -> None:
+        """The set ended at ``at`` (wall-clock seconds since the epoch; default: now): the
+        view it was judged in and the calibration baseline used."""
         with self._tx("end a set") as c:
             c.execute(
                 "UPDATE sets SET ended_at = ?, view = ?, baseline_json = ? WHERE id = ?",
-                (self._clock(), view, None if baseline is None else to_json(baseline), set_id),
+                (self._now(at), view, None if baseline is None else to_json(baseline), set_id),
             )
 
-    def end_session(self, session_id: int) -> None:
-        """The visit is over. In the studio profile everything about it is dropped now."""
+    def end_session(self, session_id: int, *, at: float | None = None) -> None:
+        """The visit is over at ``at`` (wall-clock seconds since the epoch; default: now).
+        In the studio profile everything about it is dropped now."""
         with self._tx("end a session") as c:
             if self.keep_personal:
                 c.execute(
-                    "UPDATE sessions SET ended_at = ? WHERE id = ?", (self._clock(), session_id)
+                    "UPDATE sessions SET ended_at = ? WHERE id = ?", (self._now(at), session_id)
                 )
                 return
             row = c.execute("SELECT person_id FROM sessions WHERE id = ?", (session_id,)).fetchone()
@@ -244,6 +253,9 @@ class HistoryStore:
         return last_baseline(self._conn, person, view)
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _now(self, at: float | None) -> float:
+        return self._clock() if at is None else at
 
     @contextlib.contextmanager
     def _tx(self, what: str) -> Iterator[sqlite3.Connection]:
