@@ -388,6 +388,26 @@ def test_a_rep_for_a_set_that_does_not_exist_is_a_clear_error_and_the_store_goes
         assert len(store.sets()) == 1
 
 
+def test_a_set_abandoned_before_its_first_rep_is_discarded_but_one_with_reps_is_kept(tmp_path):
+    with HistoryStore.open(tmp_path / "history.sqlite") as store:
+        session = store.start_session("Ana")
+        lifted = store.start_set(session, "deadlift")
+        store.add_rep(lifted, make_rep(1))
+        store.end_set(lifted, "side", None)
+        # Ben steps in as Ana's next set starts; a "get into position" cue was already given.
+        abandoned = store.start_set(session, "deadlift")
+        store.add_cue(abandoned, CueEvent(0.4, "Stand side-on to the mirror", "guidance"))
+
+        assert store.discard_set(abandoned)
+        assert not store.discard_set(lifted)
+        assert not store.discard_set(abandoned)  # already gone
+        assert not store.discard_set(999)
+        assert [s.id for s in store.sets()] == [lifted]
+        assert store.sets()[0].scores == (90,)
+        assert store._conn.execute("SELECT COUNT(*) FROM cues").fetchone()[0] == 0
+        store.end_session(session)
+
+
 def test_a_measurement_that_is_not_a_number_is_kept_as_nan(tmp_path):
     with HistoryStore.open(tmp_path / "history.sqlite") as store:
         set_id = store.start_set(store.start_session(None), "drill")

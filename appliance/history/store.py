@@ -193,6 +193,17 @@ class HistoryStore:
                 (self._now(at), view, None if baseline is None else to_json(baseline), set_id),
             )
 
+    def discard_set(self, set_id: int) -> bool:
+        """Remove a set abandoned before its first rep, with its cues. A set with reps (or
+        one that is not there) is left alone: returns whether the set was removed."""
+        with self._tx("discard a set") as c:
+            cur = c.execute(
+                "DELETE FROM sets WHERE id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM reps WHERE reps.set_id = sets.id)",
+                (set_id,),
+            )  # its cues go with it (ON DELETE CASCADE)
+            return cur.rowcount > 0
+
     def end_session(self, session_id: int, *, at: float | None = None) -> None:
         """The visit is over at ``at`` (wall-clock seconds since the epoch; default: now).
         In the studio profile everything about it is dropped now."""
