@@ -91,7 +91,13 @@ def _handle(args: argparse.Namespace) -> int:
     loop = LiveLoop(
         grabber,
         estimator,
-        Session(args.mode, SessionTiming.from_config(config.mirror), store, config.cues),
+        Session(
+            args.mode,
+            SessionTiming.from_config(config.mirror),
+            store,
+            config.cues,
+            people=config.mirror.people if config.mirror.profile == "home" else (),
+        ),
         screen,
         voice,
         buttons,

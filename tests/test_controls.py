@@ -107,18 +107,29 @@ def test_pressing_deadlift_then_set_gives_mode_deadlift_then_set_toggle(rig: Rig
     events = rig.press("DEADLIFT", 0.3) + rig.wait(1.0) + rig.press("SET", 0.3)
     assert controls(events) == [Control.MODE_DEADLIFT, Control.SET_TOGGLE]
     deadlift, set_toggle = events
-    assert deadlift.t_s == pytest.approx(START)  # dated at the press
+    assert deadlift.t_s == pytest.approx(START + 0.3)  # dated at the release
     assert set_toggle.t_s == pytest.approx(START + 0.5 + 1.0 + 0.3)  # dated at the release
     assert {e.source for e in events} == {"gpio"}
 
 
-def test_deadlift_is_reported_while_still_held_set_only_on_release(rig: Rig) -> None:
+def test_deadlift_and_set_are_reported_on_release_since_either_could_become_a_hold(
+    rig: Rig,
+) -> None:
+    for name, control in (("DEADLIFT", Control.MODE_DEADLIFT), ("SET", Control.SET_TOGGLE)):
+        rig.pin(name).drive_low()
+        assert rig.wait(1.0) == []  # could still become a hold
+        rig.pin(name).drive_high()
+        assert controls(rig.wait(0.1)) == [control]
+
+
+def test_holding_deadlift_for_2_s_opens_the_progress_screen_at_2_s(rig: Rig) -> None:
     rig.pin("DEADLIFT").drive_low()
-    assert controls(rig.wait(0.1)) == [Control.MODE_DEADLIFT]
-    rig.pin("SET").drive_low()
-    assert rig.wait(1.0) == []  # could still become a hold
-    rig.pin("SET").drive_high()
-    assert controls(rig.wait(0.1)) == [Control.SET_TOGGLE]
+    assert rig.wait(1.9) == []
+    (event,) = rig.wait(0.2)
+    assert event.control is Control.PROGRESS
+    assert event.t_s == pytest.approx(START + rig.config.progress_hold_s)
+    rig.pin("DEADLIFT").drive_high()
+    assert rig.wait(0.5) == []  # and nothing at the release
 
 
 def test_holding_set_for_3_s_gives_recalibrate_at_3_s_and_nothing_on_release(rig: Rig) -> None:
@@ -178,7 +189,9 @@ def test_edges_are_queued_between_polls_and_come_out_in_time_order(rig: Rig) -> 
     rig.pin("SET").drive_high()
     rig.clock.advance(0.3)
     rig.pin("DEADLIFT").drive_low()
-    rig.clock.advance(0.3)  # one late poll sees all three edges
+    rig.clock.advance(0.3)
+    rig.pin("DEADLIFT").drive_high()
+    rig.clock.advance(0.3)  # one late poll sees all four edges
     assert controls(rig.buttons.poll(rig.clock.t)) == [
         Control.SET_TOGGLE,
         Control.MODE_DEADLIFT,

@@ -11,12 +11,14 @@ What each button means:
 button    press                                hold
 ========  ===================================  ======================================
 DRILL     ``MODE_DRILL`` (on release)          ``diagnostics_hold_s`` (5 s): ``DIAGNOSTICS``
-DEADLIFT  ``MODE_DEADLIFT`` (as soon as down)  (none)
+DEADLIFT  ``MODE_DEADLIFT`` (on release)       ``progress_hold_s`` (2 s): ``PROGRESS``
 SET       ``SET_TOGGLE`` (on release)          ``hold_s`` (3 s): ``RECALIBRATE``
 ========  ===================================  ======================================
 
 A button with a hold reports its press on release (it cannot know earlier that the press
-is not a hold); a hold is reported the moment its time is reached, not at release.
+is not a hold); a hold is reported the moment its time is reached, not at release. On the
+progress screen the live loop reads DRILL and DEADLIFT as "previous / next person" and SET
+as "close" (see ``appliance.live.session``).
 """
 
 from __future__ import annotations
@@ -65,7 +67,13 @@ def bindings(config: ControlsConfig) -> tuple[ButtonBinding, ...]:
         Control.MODE_DRILL,
         Control.DIAGNOSTICS,
     )
-    deadlift = ButtonBinding("DEADLIFT", config.deadlift_pin, None, Control.MODE_DEADLIFT, None)
+    deadlift = ButtonBinding(
+        "DEADLIFT",
+        config.deadlift_pin,
+        config.progress_hold_s,
+        Control.MODE_DEADLIFT,
+        Control.PROGRESS,
+    )
     set_ = ButtonBinding(
         "SET", config.set_pin, config.hold_s, Control.SET_TOGGLE, Control.RECALIBRATE
     )

@@ -24,6 +24,7 @@ class ControlsConfig:
     14). ``debounce_s``: seconds a contact must stay put before a change counts (a bounce
     shorter than this is ignored). ``hold_s``: seconds SET must be held to recalibrate.
     ``diagnostics_hold_s``: seconds DRILL must be held to toggle the diagnostics overlay.
+    ``progress_hold_s``: seconds DEADLIFT must be held to open (or close) the progress screen.
 
     Constructing one with a bad value raises ``BadConfig`` naming the key
     (``controls.set_pin: ...``), so a wrong value stops start-up like any other key.
@@ -35,6 +36,7 @@ class ControlsConfig:
     debounce_s: float = 0.05
     hold_s: float = 3.0
     diagnostics_hold_s: float = 5.0
+    progress_hold_s: float = 2.0
 
     def __post_init__(self) -> None:
         pins = ("drill_pin", "deadlift_pin", "set_pin")
@@ -64,7 +66,7 @@ class ControlsConfig:
             raise BadConfig(
                 f"controls.debounce_s: expected seconds from 0 to 0.5, got {self.debounce_s!r}"
             )
-        for name in ("hold_s", "diagnostics_hold_s"):
+        for name in ("hold_s", "diagnostics_hold_s", "progress_hold_s"):
             value = getattr(self, name)
             if not self.debounce_s < value <= 30.0:
                 raise BadConfig(

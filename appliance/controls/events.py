@@ -14,6 +14,9 @@ class Control(Enum):
     SET_TOGGLE = "set_toggle"  # SET pressed: start a set, or end the one running
     RECALIBRATE = "recalibrate"  # SET held 3 s
     DIAGNOSTICS = "diagnostics"  # toggle the diagnostics overlay
+    PROGRESS = "progress"  # DEADLIFT held 2 s: open or close the progress screen
+    NEXT_PERSON = "next_person"  # who is lifting: the next of [mirror] people
+    PREVIOUS_PERSON = "previous_person"
     QUIT = "quit"
 
 

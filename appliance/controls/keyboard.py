@@ -15,7 +15,8 @@ from appliance.controls.events import Control, ControlEvent
 
 KEY_HELP = (
     "1 / D drill · 2 / L deadlift · Space / Enter start or end a set · "
-    "C recalibrate · F1 / I diagnostics · Esc / Q quit"
+    "C recalibrate · P progress · Tab / ← → who is lifting · F1 / I diagnostics · "
+    "Esc / Q quit"
 )
 """The key map in one line, for the screen or ``--help``."""
 
@@ -31,6 +32,11 @@ _KEYS: tuple[tuple[str, Control], ...] = (
     ("K_RETURN", Control.SET_TOGGLE),
     ("K_KP_ENTER", Control.SET_TOGGLE),
     ("K_c", Control.RECALIBRATE),
+    ("K_p", Control.PROGRESS),
+    ("K_TAB", Control.NEXT_PERSON),
+    ("K_n", Control.NEXT_PERSON),
+    ("K_RIGHT", Control.NEXT_PERSON),
+    ("K_LEFT", Control.PREVIOUS_PERSON),
     ("K_F1", Control.DIAGNOSTICS),
     ("K_i", Control.DIAGNOSTICS),
     ("K_ESCAPE", Control.QUIT),

@@ -14,10 +14,18 @@ from pathlib import Path
 
 import numpy as np
 
+from appliance.coach.trend import SetComparison
 from appliance.display.profile_figure import hinge_points
-from appliance.display.screen_model import CueView, Diagnostics, ScreenModel, SummaryView
+from appliance.display.screen_model import (
+    CueView,
+    Diagnostics,
+    ProgressView,
+    ScreenModel,
+    SummaryView,
+)
 from appliance.display.tips import tip_for
-from appliance.types import KEYPOINT_INDEX, NUM_KEYPOINTS, Pose
+from appliance.history.records import SetRecord
+from appliance.types import KEYPOINT_INDEX, NUM_KEYPOINTS, Pose, Rep
 
 FRAME = (640, 480)
 
@@ -41,6 +49,33 @@ def example_pose(hinge: float = 0.8, facing_right: bool = True, t_s: float = 0.0
 
 
 BACK = (("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"))
+EXAMPLE_WALL_S = 1_795_000_000.0  # a Thursday in November 2026, 10:13 UTC
+
+
+def example_records() -> tuple[SetRecord, ...]:
+    """Nine deadlift sets over four weeks, scores rising and squatting fading."""
+    records = []
+    for k in range(9):
+        started = EXAMPLE_WALL_S - (26 - 3 * k) * 86400.0
+        reps = tuple(
+            Rep(
+                index=i + 1,
+                start_s=3.0 * i,
+                bottom_s=3.0 * i + 1,
+                end_s=3.0 * i + 2,
+                faults=("squatting",) if (i + k) % 9 < 6 - k // 2 else (),
+                score=70 + 2 * k + i % 3,
+                metrics={},
+                unjudged={},
+            )
+            for i in range(5 + k % 3)
+        )
+        records.append(
+            SetRecord(
+                k + 1, k + 1, "Ada", "deadlift", "side", started, started + 60.0, None, reps, ()
+            )
+        )
+    return tuple(records)
 
 
 def example_models() -> dict[str, ScreenModel]:
@@ -100,6 +135,35 @@ def example_models() -> dict[str, ScreenModel]:
             rep_count=6,
             scores=summary.scores,
             summary=summary,
+            now_s=40.0,
+        ),
+        "summary_compared": ScreenModel(
+            mode="deadlift",
+            set_state="summary",
+            rep_count=6,
+            scores=summary.scores,
+            summary=replace(
+                summary,
+                main_fault="squatting",
+                main_cue="Hips back, not down",
+                tip=tip_for("squatting"),
+                comparison=SetComparison(
+                    (72.0, 75.0, 76.0, 79.2),
+                    "Up 5 on your last 3 sets (74)",
+                    "Squatting: 2 of 6 reps, was 61%",
+                    "better",
+                    "squatting",
+                    "2 of 6 reps, was 61%",
+                ),
+            ),
+            person="Ada",
+            now_s=40.0,
+        ),
+        "progress": ScreenModel(
+            mode="deadlift",
+            set_state="ready",
+            person="Ada",
+            progress=ProgressView("Ada", ("Ada", "Ben"), example_records(), EXAMPLE_WALL_S),
             now_s=40.0,
         ),
         "summary_clean": ScreenModel(

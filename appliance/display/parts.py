@@ -67,7 +67,15 @@ def draw_mode_block(canvas: Canvas, layout: Layout, model: ScreenModel) -> None:
     view = VIEW_NAMES.get(model.view)
     if view and model.set_state in ("ready", "running"):
         line = pygame.Rect(box.left, used.bottom + gap, box.width, box.bottom - used.bottom - gap)
-        canvas.text("view", view, line, layout.cap_small, INFO, min_cap_px=layout.cap_small * 0.7)
+        used = canvas.text(
+            "view", view, line, layout.cap_small, INFO, min_cap_px=layout.cap_small * 0.7
+        )
+    if model.person:
+        line = pygame.Rect(box.left, used.bottom + gap, box.width, box.bottom - used.bottom - gap)
+        canvas.text(
+            "person", model.person.upper(), line, layout.cap_small, WHITE,
+            min_cap_px=layout.cap_small * 0.7,
+        )  # fmt: skip
 
 
 def draw_rep_counter(canvas: Canvas, layout: Layout, reps: int) -> None:

@@ -22,21 +22,93 @@ WEEKS = 6
 LAST_SETS = 12
 
 
-def render_progress(records: list[SetRecord], surface: pygame.Surface, now: datetime) -> None:
-    """Draw the progress of ``records`` (oldest first) as of ``now`` onto ``surface``."""
+def render_progress(
+    records: list[SetRecord],
+    surface: pygame.Surface,
+    now: datetime,
+    *,
+    person: str | None = None,
+    people: tuple[str, ...] = (),
+    footer: str | None = None,
+) -> None:
+    """Draw the progress of ``records`` (oldest first) as of ``now`` onto ``surface``.
+
+    ``person``: whose charts these are (the title); ``people``: the household, drawn as a
+    chooser line with ``person`` lit (a guest is ``None``); ``footer``: what the buttons do.
+    """
     surface.fill(BLACK)
     width, height = surface.get_size()
     unit = min(width, height)
     margin = round(0.05 * unit)
-    title_size = max(14, round(0.07 * height))
-    _text(surface, "Your progress", title_size, WHITE, (margin, margin))
-    top = margin + round(1.6 * title_size)
-    half = (width - 3 * margin) // 2
-    chart_h = (height - top - 2 * margin) // 2 - margin
-    _reps_per_week(surface, records, now, pygame.Rect(margin, top, half, chart_h))
-    _scores(surface, records, pygame.Rect(2 * margin + half, top, half, chart_h))
-    below = pygame.Rect(margin, top + chart_h + 2 * margin, width - 2 * margin, chart_h)
-    _fault_shares(surface, records, below)
+    title_size = max(14, round(0.07 * unit))
+    title = f"{person}'s progress" if person else "Your progress"
+    title_size = _fit(title, title_size, width - 2 * margin)
+    used = _text(surface, title, title_size, WHITE, (margin, margin))
+    top = used.bottom
+    if people:
+        size = max(10, round(0.55 * title_size))
+        line = pygame.Rect(used.right + size, margin, width - margin - used.right - size,
+                           used.height)  # fmt: skip
+        if _chooser_width(people, size) > line.width:  # no room beside the title: below it
+            line = pygame.Rect(margin, used.bottom + size // 2, width - 2 * margin,
+                               round(1.3 * size))  # fmt: skip
+            top = line.bottom
+        _chooser(surface, people, person, size, line)
+    top += round(0.6 * title_size)
+    bottom = height - margin
+    if footer:
+        size = _fit(footer, max(10, round(0.035 * unit)), width - 2 * margin)
+        rendered = text_surface(footer, size, LABEL)
+        bottom = height - margin - rendered.get_height()
+        surface.blit(rendered, rendered.get_rect(midbottom=(width // 2, height - margin // 2)))
+    if height > width:  # portrait: the three charts one above the other
+        chart_h = (bottom - top) // 3 - margin
+        boxes = [pygame.Rect(margin, top + k * (chart_h + margin), width - 2 * margin, chart_h)
+                 for k in range(3)]  # fmt: skip
+    else:
+        half = (width - 3 * margin) // 2
+        chart_h = (bottom - top - margin) // 2 - margin
+        boxes = [
+            pygame.Rect(margin, top, half, chart_h),
+            pygame.Rect(2 * margin + half, top, half, chart_h),
+            pygame.Rect(margin, top + chart_h + 2 * margin, width - 2 * margin, chart_h),
+        ]
+    _reps_per_week(surface, records, now, boxes[0])
+    _scores(surface, records, boxes[1])
+    _fault_shares(surface, records, boxes[2])
+
+
+def _fit(text: str, size: int, max_width: int) -> int:
+    """The largest font size up to ``size`` at which ``text`` is at most ``max_width``
+    pixels wide (never below 9)."""
+    while size > 9 and text_surface(text, size, WHITE).get_width() > max_width:
+        size = max(9, round(size * 0.9))
+    return size
+
+
+def _chooser_width(people: tuple[str, ...], size: int) -> int:
+    names = [*people, "Guest"]
+    return sum(text_surface(n, size, WHITE).get_width() for n in names) + size * (len(names) - 1)
+
+
+def _chooser(surface: pygame.Surface, people: tuple[str, ...], person: str | None,
+             size: int, box: pygame.Rect) -> None:  # fmt: skip
+    """The household's names right-aligned in ``box`` at font ``size``, the chosen one
+    bright and underlined, a guest last."""
+    names = [*people, None]
+    rendered = [
+        text_surface(name or "Guest", size, WHITE if name == person else LABEL) for name in names
+    ]
+    gap = size
+    x = box.right - sum(r.get_width() for r in rendered) - gap * (len(rendered) - 1)
+    for name, text in zip(names, rendered, strict=True):
+        at = text.get_rect(bottomleft=(x, box.bottom))
+        surface.blit(text, at)
+        if name == person:
+            thick = max(2, size // 8)
+            pygame.draw.line(surface, INFO, (at.left, at.bottom + thick),
+                             (at.right, at.bottom + thick), thick)  # fmt: skip
+        x += text.get_width() + gap
 
 
 def _text(surface: pygame.Surface, text: str, size: int, colour: tuple[int, int, int],
@@ -47,7 +119,7 @@ def _text(surface: pygame.Surface, text: str, size: int, colour: tuple[int, int,
 
 def _panel(surface: pygame.Surface, title: str, box: pygame.Rect) -> pygame.Rect:
     """Draw the panel title; the plotting area below it."""
-    size = max(10, round(0.12 * box.height))
+    size = max(10, round(min(0.12 * box.height, 0.045 * box.width)))
     used = _text(surface, title.upper(), size, LABEL, box.topleft)
     area = pygame.Rect(
         box.left, used.bottom + size // 2, box.width, box.bottom - used.bottom - size
@@ -69,7 +141,7 @@ def _reps_per_week(surface: pygame.Surface, records: list[SetRecord], now: datet
                 counts[i] += len(record.reps)
     top = max(counts) or 1
     slot = area.width / WEEKS
-    label_size = max(9, round(0.09 * box.height))
+    label_size = max(9, round(min(0.09 * box.height, 0.035 * box.width)))
     for i, count in enumerate(counts):
         bar_h = round((area.height - 2 * label_size) * count / top)
         bar = pygame.Rect(round(area.left + i * slot + 0.2 * slot), area.bottom - bar_h,
@@ -116,14 +188,15 @@ def _fault_shares(surface: pygame.Surface, records: list[SetRecord], box: pygame
     counts = Counter(fault for rep in reps for fault in rep.faults)
     rows = counts.most_common(5) or [("clean", 0)]
     row_h = area.height / len(rows)
-    size = max(10, round(min(0.45 * row_h, 0.07 * box.width)))
+    size = max(10, round(min(0.45 * row_h, 0.16 * box.height)))
     name_w = round(0.32 * area.width)
     for i, (fault, count) in enumerate(rows):
         y = round(area.top + i * row_h)
         name = "No faults" if fault == "clean" else fault_name(fault)
-        _text(surface, name, size, LABEL, (area.left, y))
+        _text(surface, name, _fit(name, size, name_w - size // 2), LABEL, (area.left, y))
         share = count / len(reps)
         length = round((area.width - name_w - 4 * size) * share)
-        bar = pygame.Rect(area.left + name_w, y + round(0.15 * row_h), length, round(0.55 * row_h))
+        bar_h = round(min(0.55 * row_h, 1.1 * size))
+        bar = pygame.Rect(area.left + name_w, y + round(0.15 * size), length, bar_h)
         pygame.draw.rect(surface, fault_colour(fault) if fault != "clean" else INFO, bar)
         _text(surface, f"{share:.0%}", size, WHITE, (bar.right + size // 2, y))

@@ -27,10 +27,21 @@ from appliance.display.parts import (
 )
 from appliance.display.profile_figure import draw_profile, profile_points, segment_parts
 from appliance.display.screen_model import ScreenModel
-from appliance.display.style import BLACK, FORM, INFO, NOTICE, WHITE, Colour, severity_colour
+from appliance.display.style import (
+    BLACK,
+    FORM,
+    INFO,
+    LABEL,
+    NOTICE,
+    WHITE,
+    Colour,
+    severity_colour,
+)
 
 STAND_STILL = "Stand tall and still"
 PRESS_SET = "Press SET or start hinging"
+PROGRESS_FOOTER = "DRILL / DEADLIFT: who is lifting  ·  SET: back to the mirror"
+PROGRESS_FOOTER_ALONE = "SET: back to the mirror"
 
 
 def render(model: ScreenModel, surface: pygame.Surface, *, full_skeleton: bool = False) -> None:
@@ -48,7 +59,9 @@ def render_boxes(
     canvas = Canvas(surface)
     surface.fill(BLACK)
     layout = layout_for(surface.get_size())
-    if model.set_state == "idle":
+    if model.progress is not None:
+        _draw_progress(canvas, model)
+    elif model.set_state == "idle":
         attract.draw_attract(canvas, layout, model)
     elif model.set_state == "summary":
         summary.draw_summary(canvas, layout, model)
@@ -83,6 +96,8 @@ def _draw_live(canvas: Canvas, layout: Layout, model: ScreenModel, full_skeleton
     top_texts = [] if camera_lost or notice is None else [("notice", notice, NOTICE)]
     if model.guidance:
         top_texts.append(("guidance", model.guidance, INFO))
+    if model.person_hint:
+        top_texts.append(("person_hint", model.person_hint, LABEL))
     _draw_top_centre(canvas, layout, top_texts)
     # One thing in the band, most urgent first. Calibration happens at the start of a set
     # (running) or before one (ready); cues wait until the standing posture is taken.
@@ -95,6 +110,24 @@ def _draw_live(canvas: Canvas, layout: Layout, model: ScreenModel, full_skeleton
         _band(canvas, layout, "cue", model.cue.text, colour, layout.cap_cue)
     elif model.set_state == "ready":
         _band(canvas, layout, "prompt", PRESS_SET, WHITE, layout.cap_prompt)
+
+
+def _draw_progress(canvas: Canvas, model: ScreenModel) -> None:
+    """The progress screen over the whole surface: one person's charts, and the chooser."""
+    from datetime import datetime
+
+    from appliance.display.progress import render_progress
+
+    progress = model.progress
+    assert progress is not None
+    render_progress(
+        list(progress.records),
+        canvas.surface,
+        datetime.fromtimestamp(progress.opened_wall_s),
+        person=progress.person or ("Guest" if progress.people else None),
+        people=progress.people,
+        footer=PROGRESS_FOOTER if progress.people else PROGRESS_FOOTER_ALONE,
+    )
 
 
 def _draw_top_centre(canvas: Canvas, layout: Layout, texts: list[tuple[str, str, Colour]]) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from appliance.coach.trend import SetComparison
+from appliance.history.records import SetRecord
 from appliance.types import Pose
 
 SET_STATES = ("idle", "ready", "running", "summary")
@@ -40,6 +42,19 @@ class SummaryView:
     main_cue: str | None
     tip: str
     unchecked: str | None = None  # e.g. why the back could not be judged in this set
+    comparison: SetComparison | None = None  # this set against the lifter's last ones
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """The progress screen: ``person``'s stored sets (oldest first; ``None``: the unnamed
+    lifter or a guest), the people to choose from, and the wall-clock time it was opened
+    (seconds since the epoch: reps are counted per calendar week)."""
+
+    person: str | None
+    people: tuple[str, ...]
+    records: tuple[SetRecord, ...]
+    opened_wall_s: float
 
 
 @dataclass(frozen=True)
@@ -83,3 +98,6 @@ class ScreenModel:
     now_s: float = 0.0
     extra: dict[str, str] = field(default_factory=dict)
     brightness: float = 1.0  # 0..1: the screen dims when nobody has been there for long
+    person: str | None = None  # who is lifting, when the household has named people
+    person_hint: str | None = None  # how to change who is lifting, at the start of a set
+    progress: ProgressView | None = None  # the progress screen, drawn over everything

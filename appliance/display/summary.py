@@ -15,7 +15,16 @@ from appliance.display.canvas import Canvas
 from appliance.display.layout import Layout
 from appliance.display.parts import draw_mode_block, draw_rep_counter, draw_score_dots, notice_text
 from appliance.display.screen_model import ScreenModel, SummaryView
-from appliance.display.style import INFO, LABEL, NOTICE, PRAISE, WHITE, fault_colour, score_colour
+from appliance.display.style import (
+    FORM,
+    INFO,
+    LABEL,
+    NOTICE,
+    PRAISE,
+    WHITE,
+    fault_colour,
+    score_colour,
+)
 from appliance.display.tips import tip_for
 
 CLEAN_SET = "Clean set"
@@ -79,7 +88,7 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             "average_big",
             str(average),
             _below(box, used, gap),
-            0.1 * unit,
+            (0.075 if view.comparison else 0.1) * unit,  # room for the comparison lines
             score_colour(average),
             align="centre",
             no_descenders=True,
@@ -91,6 +100,8 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             + fonts.block_height(fonts.size_for_cap(0.045 * unit), 1)
             + round(4.5 * gap)
         )
+        if view.comparison is not None:
+            reserve += 2 * (fonts.block_height(fonts.size_for_cap(layout.cap_small), 1) + gap)
         dots.height = max(0, min(round(0.12 * unit), dots.height - reserve))
         used = draw_score_dots(
             canvas,
@@ -101,6 +112,12 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             centred=True,
             average=False,
         )
+        if view.comparison is not None:
+            line = view.comparison.score_line
+            colour = PRAISE if line.startswith("Up") else FORM if line.startswith("Down") else LABEL
+            used = canvas.text(
+                "trend", line, _below(box, used, gap), layout.cap_small, colour, align="centre"
+            )
     else:
         used = canvas.text(
             "average_label", "No reps counted", box, layout.cap_guidance, LABEL, align="centre"
@@ -109,7 +126,7 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
     if view.main_fault is None:
         headline = NO_FAULTS_SEEN if view.unchecked else CLEAN_SET
         used = canvas.text("praise", headline, rest, 0.07 * unit, PRAISE, align="centre")
-        canvas.text(
+        used = canvas.text(
             "praise_line",
             view.unchecked or CLEAN_SET_LINE,
             _below(rest, used, gap),
@@ -119,6 +136,7 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             max_lines=2,
             min_cap_px=0.7 * layout.cap_small,
         )
+        _draw_fault_trend(canvas, layout, _below(rest, used, gap), view)
         return
     colour = fault_colour(view.main_fault)
     label = f"MAIN FAULT: {fault_name(view.main_fault).upper()}"
@@ -132,8 +150,19 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
         max_lines=2,
         min_cap_px=0.7 * layout.cap_small,
     )
+    comparison = view.comparison
+    if comparison is not None and comparison.fault == view.main_fault and comparison.fault_detail:
+        used = canvas.text(
+            "fault_trend",
+            comparison.fault_detail,
+            _below(rest, used, gap // 2),
+            layout.cap_small,
+            TREND_COLOURS.get(comparison.fault_trend, LABEL),
+            align="centre",
+            min_cap_px=0.7 * layout.cap_small,
+        )
     if view.main_cue:
-        canvas.text(
+        used = canvas.text(
             "fault_cue",
             view.main_cue,
             _below(rest, used, gap),
@@ -143,6 +172,24 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             min_cap_px=0.045 * unit,
             align="centre",
         )
+
+
+TREND_COLOURS = {"better": PRAISE, "worse": FORM, "same": LABEL}
+
+
+def _draw_fault_trend(canvas: Canvas, layout: Layout, box: pygame.Rect, view: SummaryView) -> None:
+    """How the fault that matters went against the lifter's last sets, in one small line."""
+    if view.comparison is None or view.comparison.fault_line is None:
+        return
+    canvas.text(
+        "fault_trend",
+        view.comparison.fault_line,
+        box,
+        layout.cap_small,
+        TREND_COLOURS.get(view.comparison.fault_trend, LABEL),
+        align="centre",
+        min_cap_px=0.7 * layout.cap_small,
+    )
 
 
 def _draw_tip(canvas: Canvas, layout: Layout, tip: str) -> None:

@@ -177,8 +177,12 @@ class LiveLoop:
         self.supervisor.tick()
 
     def handle(self, event: ControlEvent) -> None:
-        """Act on a button or key."""
+        """Act on a button or key. On the progress screen DRILL and DEADLIFT step through
+        the people and SET closes it (three buttons, so they mean what the screen shows)."""
         now = self.frame_time
+        if self.session.progress is not None:
+            self._handle_on_progress(event.control, now)
+            return
         match event.control:
             case Control.MODE_DRILL:
                 self.session.set_mode("drill", now)
@@ -188,10 +192,31 @@ class LiveLoop:
                 self.session.toggle_set(now)
             case Control.RECALIBRATE:
                 self.session.recalibrate()
+            case Control.PROGRESS:
+                self.session.toggle_progress(now)
+            case Control.NEXT_PERSON:
+                self.session.choose_person(1, now)
+            case Control.PREVIOUS_PERSON:
+                self.session.choose_person(-1, now)
             case Control.DIAGNOSTICS:
                 self.show_diagnostics = not self.show_diagnostics
             case Control.QUIT:
                 self._quit = True
+
+    def _handle_on_progress(self, control: Control, now: float) -> None:
+        match control:
+            case Control.MODE_DRILL | Control.PREVIOUS_PERSON:
+                self.session.choose_person(-1, now)
+            case Control.MODE_DEADLIFT | Control.NEXT_PERSON:
+                self.session.choose_person(1, now)
+            case Control.SET_TOGGLE | Control.PROGRESS:
+                self.session.close_progress()
+            case Control.DIAGNOSTICS:
+                self.show_diagnostics = not self.show_diagnostics
+            case Control.QUIT:
+                self._quit = True
+            case Control.RECALIBRATE:
+                pass
 
     # -- steps -------------------------------------------------------------------------
 
@@ -265,12 +290,15 @@ class LiveLoop:
             model.guidance,
             model.camera,
             model.calibrating,
+            model.person,
+            model.progress.person if model.progress else "-",
         )
         if signature == self._last_signature:
             return
         self._last_signature = signature
         lost = "-camera-lost" if model.camera == "lost" else ""
-        name = f"{len(self.stats.screens) + 1:04d}-{model.set_state}-rep{model.rep_count}{lost}.png"
+        state = "progress" if model.progress is not None else model.set_state
+        name = f"{len(self.stats.screens) + 1:04d}-{state}-rep{model.rep_count}{lost}.png"
         path = folder / name
         self.screen.save(path)
         self.stats.screens.append(path)

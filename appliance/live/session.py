@@ -1,12 +1,15 @@
 """A session at the mirror: the mode, the set in progress, what to show and say.
 
 Sets start by themselves when someone steps in (or with SET), and end when they leave (or
-with SET); a finished set shows its summary. The form evaluator and the cue policy are
-the same ones ``analyze`` uses; this module only keeps the state a screen needs.
+with SET); a finished set shows its summary, against the lifter's last sets. A household
+names its people (``[mirror] people``); the progress screen shows one person's charts and
+is where the buttons choose who is lifting. The form evaluator and the cue policy are the
+same ones ``analyze`` uses; this module only keeps the state a screen needs.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -16,10 +19,12 @@ from appliance.coach import CuePolicy
 from appliance.coach.config import CueConfig
 from appliance.coach.phrases import FAULT_CUES
 from appliance.coach.progression import SetOutcome, suggestion
+from appliance.coach.trend import SetComparison, compare_with_last_sets
 from appliance.config import MirrorConfig
-from appliance.display.screen_model import CueView, ScreenModel, SummaryView
+from appliance.display.screen_model import CueView, ProgressView, ScreenModel, SummaryView
 from appliance.form import FormEvaluator
 from appliance.history import HistoryStore, HistoryWriteFailed
+from appliance.history.records import SetRecord
 from appliance.types import CueEvent, FormUpdate, Pose, Rep
 
 # Body segments drawn highlighted on the profile figure when a fault is cued.
@@ -35,6 +40,9 @@ FAULT_SEGMENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "hips_rise_early": (("left_hip", "left_knee"), ("right_hip", "right_knee")),
     "rushed": (),
 }
+
+PROGRESS_CLOSE_S = 60.0  # the progress screen closes by itself after this long untouched
+GUEST = "Guest"  # how the chooser names someone who is none of the household's people
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class Session:
         timing: SessionTiming | None = None,
         store: HistoryStore | None = None,
         cues: CueConfig | None = None,
+        people: tuple[str, ...] = (),
     ) -> None:
         self.timing = timing or SessionTiming()
         self.cue_config = cues
@@ -94,6 +103,12 @@ class Session:
         self._seen_since: float | None = None
         self._gone_since: float | None = None
         self._summary_at = 0.0
+        self.people = people
+        self.person: str | None = self._last_person()
+        self.progress: ProgressView | None = None
+        self._progress_touched_s = 0.0
+        self._rep_faults: list[tuple[str, ...]] = []
+        self._closed_set_id: int | None = None
 
     # -- controls ----------------------------------------------------------------------
 
@@ -118,7 +133,7 @@ class Session:
         keep the evaluator that has been watching since the last set, and its calibration)."""
         if fresh:
             self._new_set_tools()
-        self.scores, self.faults = [], Counter()
+        self.scores, self.faults, self._rep_faults = [], Counter(), []
         self.summary, self.cue, self.guidance = None, None, None
         self.set_state = "running"
         self._record(self._open_set)
@@ -144,6 +159,58 @@ class Session:
         """SET held: take the standing posture again."""
         self.evaluator.calibrator.reset()
 
+    # -- people and the progress screen --------------------------------------------------
+
+    def choices(self) -> tuple[str | None, ...]:
+        """Who can be lifting: the household's people, then a guest (``None``)."""
+        return (*self.people, None)
+
+    def choose_person(self, step: int, now_s: float) -> None:
+        """The next (``step=1``) or previous (``-1``) person lifts from now on. A set just
+        begun (no rep yet) is dropped and starts again as theirs; one with reps ends and
+        stays with whoever did them. Calibration starts afresh: it is per person."""
+        if not self.people:
+            return
+        choices = self.choices()
+        index = choices.index(self.person) if self.person in choices else -1
+        self.person = choices[(index + step) % len(choices)]
+        if self.set_state == "running":
+            if self.scores:
+                self.end_set(now_s)
+            else:
+                self._record(self._drop_set)
+                self.set_state = "ready" if self._seen_since is not None else "idle"
+        if self.set_state == "summary":
+            self.set_state = "ready" if self._seen_since is not None else "idle"
+        self.end_session()  # a visit belongs to one person
+        self._new_set_tools()
+        if self.progress is not None:
+            self.open_progress(now_s)
+
+    def open_progress(self, now_s: float) -> None:
+        """Show the lifter's progress; a set in progress ends (and is saved) first."""
+        if self.set_state == "running":
+            self.end_set(now_s)
+        records: list[SetRecord] = []
+        if self.store is not None:
+            try:
+                records = self._own_sets()
+            except Exception:  # a damaged read shows empty charts, never stops the mirror
+                self.notice = "History could not be read"
+        self.progress = ProgressView(self.person, self.people, tuple(records), time.time())
+        self._progress_touched_s = now_s
+
+    def close_progress(self) -> None:
+        """Back to the mirror."""
+        self.progress = None
+
+    def toggle_progress(self, now_s: float) -> None:
+        """DEADLIFT held: open the progress screen, or close it."""
+        if self.progress is None:
+            self.open_progress(now_s)
+        else:
+            self.close_progress()
+
     # -- frames ------------------------------------------------------------------------
 
     def on_frame(self, pose: Pose | None, t_s: float, now_s: float) -> list[CueEvent]:
@@ -151,6 +218,8 @@ class Session:
         present = pose is not None and pose.person_present
         self._track_presence(present, now_s)
         self.pose = pose if present else None
+        if self.progress is not None:
+            return []  # the screen is the charts: nothing is judged or said meanwhile
         if self.set_state in ("ready", "summary") and present:
             # Someone still (or again) in front of the mirror: a new set starts with their
             # first hinge, on an evaluator that has been calibrating while they stood.
@@ -182,6 +251,10 @@ class Session:
             self.cue = None
         if self.guidance is not None and now_s - self.guidance[1] > t.guidance_s:
             self.guidance = None
+        if self.progress is not None:
+            if now_s - self._progress_touched_s > PROGRESS_CLOSE_S:
+                self.close_progress()
+            return
         if self._seen_since is not None and now_s - self._seen_since >= t.arrive_s:
             if self.set_state == "idle":
                 self.start_set()
@@ -213,7 +286,16 @@ class Session:
             summary=self.summary if self.set_state == "summary" else None,
             now_s=now_s,
             brightness=self._brightness(now_s),
+            person=(self.person or GUEST) if self.people else None,
+            person_hint=self._person_hint(),
+            progress=self.progress,
         )
+
+    def _person_hint(self) -> str | None:
+        """At the start of a set, how to say it is someone else lifting."""
+        if not self.people or self.set_state != "running" or self.scores:
+            return None
+        return f"Not {self.person or GUEST.lower()}? Hold DEADLIFT to choose"
 
     def _brightness(self, now_s: float) -> float:
         """Full while anyone is about; dimmed once the mirror has been idle for long."""
@@ -252,6 +334,7 @@ class Session:
         most the rep in progress)."""
         self.scores.append(rep.score)
         self.faults.update(rep.faults)
+        self._rep_faults.append(rep.faults)
         self._record(self._store_rep, rep)
 
     # -- history -----------------------------------------------------------------------
@@ -268,7 +351,7 @@ class Session:
     def _open_set(self) -> None:
         assert self.store is not None
         if self._session_id is None:
-            self._session_id = self.store.start_session(None)
+            self._session_id = self.store.start_session(self.person)
         self._set_id = self.store.start_set(self._session_id, self.mode)
 
     def _store_rep(self, rep: Rep) -> None:
@@ -284,7 +367,29 @@ class Session:
             return
         baseline = self.evaluator.calibrator.baseline
         self.store.end_set(self._set_id, view, asdict(baseline) if baseline else None)
-        self._set_id = None
+        self._closed_set_id, self._set_id = self._set_id, None
+
+    def _drop_set(self) -> None:
+        """A set that ended before its first rep is no set at all."""
+        if self.store is not None and self._set_id is not None:
+            set_id, self._set_id = self._set_id, None
+            self.store.discard_set(set_id)
+
+    def _own_sets(self) -> list[SetRecord]:
+        """This lifter's stored sets, oldest first (a guest's are all the unnamed sets)."""
+        assert self.store is not None
+        return [r for r in self.store.sets(self.person) if r.person == self.person]
+
+    def _last_person(self) -> str | None:
+        """Who lifted last, if they are still one of the people; else the first of them."""
+        if not self.people:
+            return None
+        try:
+            records = self.store.sets() if self.store is not None else []
+        except Exception:  # who lifted last is a convenience, never a stop
+            records = []
+        named = [r.person for r in records if r.person in self.people]
+        return named[-1] if named else self.people[0]
 
     def end_session(self) -> None:
         """The person left: their session ends (in the studio profile, it is forgotten)."""
@@ -307,14 +412,27 @@ class Session:
             main_cue=FAULT_CUES.get(main) if main else None,
             tip=self._next_step() or tip_for(main),
             unchecked=unchecked,
+            comparison=self._comparison(),
         )
+
+    def _comparison(self) -> SetComparison | None:
+        """This set against the lifter's last sets in this mode, from the history."""
+        if self.store is None:
+            return None
+        try:
+            earlier = [
+                r for r in self._own_sets() if r.mode == self.mode and r.id != self._closed_set_id
+            ]
+        except Exception:  # a comparison is never worth stopping the mirror for
+            return None
+        return compare_with_last_sets(self.scores, self._rep_faults, earlier)
 
     def _next_step(self) -> str | None:
         """Coaching over the weeks, from the stored sets (this one is the latest)."""
         if self.store is None:
             return None
         try:
-            records = self.store.sets()
+            records = self._own_sets()
         except Exception:  # a suggestion is never worth stopping the mirror for
             return None
         outcomes = [
