@@ -77,7 +77,9 @@ def _handle(args: argparse.Namespace) -> int:
     buttons = open_buttons(config.controls)
     voice = _voice(config)
     grabber = FrameGrabber(reopen, realtime=not is_camera(spec))
-    store = open_history(studio=config.mirror.profile == "studio")
+    store = open_history(
+        studio=config.mirror.profile == "studio", anonymous_counts=config.mirror.anonymous_counts
+    )
     store.close_unfinished()  # sets cut short by a power cut or a kill: their reps are kept
     options = LoopOptions(
         until_end=args.until_end,

@@ -1,13 +1,15 @@
 """Session history: the one module that owns the SQLite database (nothing else writes SQL).
 
 ``open_history()`` is what the appliance calls at start-up; ``HistoryStore`` records
-sessions → sets → reps and cues as they happen and answers ``sets(person, since)``.
+sessions → sets → reps and cues as they happen and answers ``sets(person, since)``; in
+the studio profile it can keep anonymous ``daily_counts()`` instead.
 """
 
 from appliance.history.errors import HistoryUnavailable, HistoryWriteFailed
-from appliance.history.records import CueRecord, SetRecord
+from appliance.history.records import CueRecord, DailyCount, SetRecord
 from appliance.history.schema import LATEST_VERSION
 from appliance.history.store import (
+    COUNTS_OFF_NOTICE,
     DAMAGED_NOTICE,
     HistoryStore,
     default_history_path,
@@ -15,9 +17,11 @@ from appliance.history.store import (
 )
 
 __all__ = [
+    "COUNTS_OFF_NOTICE",
     "DAMAGED_NOTICE",
     "LATEST_VERSION",
     "CueRecord",
+    "DailyCount",
     "HistoryStore",
     "HistoryUnavailable",
     "HistoryWriteFailed",

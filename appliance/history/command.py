@@ -2,10 +2,12 @@
 
 ``history [--json|--csv|--plot OUT.png] [--person NAME] [--since YYYY-MM-DD]`` lists them
 (``--json``: an export that ``import`` reads back; ``--csv``: a row per rep; ``--plot``:
-the progress screen as a PNG); ``history import FILE [--person NAME]`` adds an ``analyze --json``
-report or a ``history --json`` export, so a recorded session counts too. An export
-round-trips whole, times included (they are local times to the second); a report has no
-time of its own, so its set is stamped with the report file's modification time.
+the progress screen as a PNG); ``history --counts [--json] [--since DATE]`` prints the
+studio's anonymous counts (sets and reps per day and mode); ``history import FILE
+[--person NAME]`` adds an ``analyze --json`` report or a ``history --json`` export, so a
+recorded session counts too. An export round-trips whole, times included (they are local
+times to the second); a report has no time of its own, so its set is stamped with the
+report file's modification time.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from appliance.errors import BadInput
-from appliance.history.records import SetRecord
+from appliance.history.records import DailyCount, SetRecord
 from appliance.history.store import HistoryStore, default_history_path
 from appliance.types import FAULT_IDS, MODES, VIEWS, CueEvent, Rep
 
@@ -148,6 +150,11 @@ def _handle(args: argparse.Namespace) -> int:
                 since = datetime.fromisoformat(args.since)
             except ValueError as error:
                 raise BadInput(f"--since {args.since}: expected a date like 2026-11-25") from error
+        if args.counts:
+            if args.csv or args.plot is not None or args.person:
+                raise BadInput("--counts goes with --json and --since only (counts have no person)")
+            _print_counts(store.daily_counts(None if since is None else since.date()), args.json)
+            return 0
         records = store.sets(person=args.person, since=since)
     if args.plot is not None:
         _plot(records, args.plot)
@@ -172,6 +179,20 @@ def _handle(args: argparse.Namespace) -> int:
               f"{record.view:<8} {len(record.reps):>2} reps  {average}  "
               f"faults: {', '.join(faults) or 'none'}")  # fmt: skip
     return 0
+
+
+def _print_counts(counts: list[DailyCount], as_json: bool) -> None:
+    """One line per day and mode, or (``as_json``) a JSON list of
+    ``{"day", "mode", "sets", "reps"}``."""
+    if as_json:
+        json.dump([{"day": n.day, "mode": n.mode, "sets": n.sets, "reps": n.reps}
+                   for n in counts], sys.stdout, indent=1)  # fmt: skip
+        sys.stdout.write("\n")
+        return
+    if not counts:
+        print("No visits counted yet.")
+    for n in counts:
+        print(f"{n.day}  {n.mode:<8} {n.sets:>4} sets {n.reps:>6} reps")
 
 
 CSV_COLUMNS = ("started_at", "person", "mode", "view", "rep", "score", "faults", "start_s",
@@ -219,6 +240,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--person", help="only this person's sets")
     parser.add_argument("--since", metavar="DATE", help="only sets since this day (YYYY-MM-DD)")
     parser.add_argument("--plot", type=Path, metavar="OUT.png", help="draw the progress charts")
+    parser.add_argument(
+        "--counts", action="store_true", help="the studio's anonymous sets and reps per day"
+    )
     actions = parser.add_subparsers(dest="history_action", metavar="ACTION")
     importer = actions.add_parser("import", help="add an analyze report or a history export")
     importer.add_argument("file", type=Path, metavar="FILE")

@@ -1,12 +1,20 @@
-"""Reading the history back: sets with their reps and cues, and the latest baseline."""
+"""Reading the history back: sets with their reps and cues, the latest baseline, and the
+anonymous daily counts."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from appliance.history.records import CueRecord, SetRecord, cue_from_row, from_json, rep_from_row
+from appliance.history.records import (
+    CueRecord,
+    DailyCount,
+    SetRecord,
+    cue_from_row,
+    from_json,
+    rep_from_row,
+)
 from appliance.types import Rep
 
 
@@ -87,3 +95,29 @@ def load_baseline(text: str | None) -> dict[str, Any] | None:
     """A stored baseline (JSON object text) as a dict; anything else as ``None``."""
     value = from_json(text)
     return value if isinstance(value, dict) else None
+
+
+def visit_counts(conn: sqlite3.Connection, session_id: int) -> list[DailyCount]:
+    """A visit's sets that have at least one rep, and their reps, per local calendar day
+    (of each set's start) and mode."""
+    totals: dict[tuple[str, str], tuple[int, int]] = {}
+    for started_at, mode, reps in conn.execute(
+        "SELECT s.started_at, s.mode, COUNT(*) FROM sets s JOIN reps r ON r.set_id = s.id"
+        " WHERE s.session_id = ? GROUP BY s.id",
+        (session_id,),
+    ):
+        key = (date.fromtimestamp(started_at).isoformat(), str(mode))
+        sets, total = totals.get(key, (0, 0))
+        totals[key] = (sets + 1, total + int(reps))
+    return [
+        DailyCount(day, mode, sets, reps) for (day, mode), (sets, reps) in sorted(totals.items())
+    ]
+
+
+def daily_counts(conn: sqlite3.Connection, since: date | None = None) -> list[DailyCount]:
+    """The stored anonymous counts by day then mode; only days from ``since`` on if given."""
+    rows = conn.execute(
+        "SELECT day, mode, sets, reps FROM daily_counts WHERE day >= ? ORDER BY day, mode",
+        ("" if since is None else since.isoformat(),),
+    )
+    return [DailyCount(str(day), str(mode), int(sets), int(reps)) for day, mode, sets, reps in rows]

@@ -45,6 +45,17 @@ class SetRecord:
         return tuple(rep.score for rep in self.reps)
 
 
+@dataclass(frozen=True, slots=True)
+class DailyCount:
+    """Anonymous studio counts for one local calendar day (``day``: ``YYYY-MM-DD``) and
+    ``mode``: how many sets (with at least one rep) and reps visitors did."""
+
+    day: str
+    mode: str
+    sets: int
+    reps: int
+
+
 def metrics_to_json(metrics: dict[str, float]) -> str:
     """Metrics as strict JSON text; a value that is not finite is stored as ``null``."""
     clean = {str(k): (float(v) if math.isfinite(v) else None) for k, v in metrics.items()}

@@ -84,7 +84,21 @@ def _v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+def _v2(conn: sqlite3.Connection) -> None:
+    """Anonymous visit counts (studio profile): sets and reps per local calendar day
+    (``YYYY-MM-DD``) and mode, nothing else: no person, no time of day, no score, no fault."""
+    conn.execute(
+        """CREATE TABLE daily_counts (
+            day TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            sets INTEGER NOT NULL,
+            reps INTEGER NOT NULL,
+            PRIMARY KEY (day, mode)
+        ) STRICT"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -8,7 +8,10 @@ cost is one fsync per rep (a rep takes seconds), which an SD card easily affords
 
 Privacy: ``secure_delete`` is on, so forgotten people are zeroed in the file, and forgetting
 truncates the WAL. The studio (kiosk) profile keeps everything in memory only and drops a
-session's rows when it ends: nothing about a visitor ever reaches the disk.
+session's rows when it ends: nothing about a visitor ever reaches the disk. With anonymous
+counts on, the one thing that does is the visit's number of sets and reps, added to its
+local calendar day and mode in the ``daily_counts`` table of the history file (the same
+file, WAL and damage handling as at home, so ``history --counts`` reads it like any other).
 
 One thread uses a store (sqlite3's default). Write failures raise ``HistoryWriteFailed``.
 """
@@ -21,21 +24,28 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from appliance.history.connection import connect_file, connect_memory
 from appliance.history.errors import HistoryUnavailable, HistoryWriteFailed
 from appliance.history.integrity import DatabaseDamaged, set_aside
-from appliance.history.queries import clean_name, last_baseline, load_sets
-from appliance.history.records import SetRecord, metrics_to_json, to_json
+from appliance.history.queries import (
+    clean_name,
+    daily_counts,
+    last_baseline,
+    load_sets,
+    visit_counts,
+)
+from appliance.history.records import DailyCount, SetRecord, metrics_to_json, to_json
 from appliance.types import CueEvent, Rep
 
 log = logging.getLogger("hinge_mirror.history")
 
 HISTORY_ENV = "HINGE_MIRROR_HISTORY"
 DAMAGED_NOTICE = "History was damaged and was set aside; starting fresh"
+COUNTS_OFF_NOTICE = "Visit counts are off: the database could not be opened"
 Clock = Callable[[], float]
 
 
@@ -50,13 +60,28 @@ def default_history_path() -> Path:
     return Path(data_home) / "hinge-mirror" / "history.sqlite"
 
 
-def open_history(path: Path | None = None, *, studio: bool = False) -> HistoryStore:
+def open_history(
+    path: Path | None = None, *, studio: bool = False, anonymous_counts: bool = False
+) -> HistoryStore:
     """The store the appliance uses; never raises. If the file cannot be opened at all,
-    logs one line and returns an in-memory store whose ``notice`` says history is off."""
+    logs one line and returns an in-memory store whose ``notice`` says history is off.
+
+    ``studio``: nothing personal is kept; with ``anonymous_counts`` (studio only) each
+    visit's sets and reps are added to the day's counts in the file at ``path``.
+    """
+    path = path or default_history_path()
     if studio:
-        return HistoryStore.open(path or default_history_path(), keep_personal=False)
+        if not anonymous_counts:
+            return HistoryStore.open(path, keep_personal=False)
+        try:
+            return HistoryStore.open(path, keep_personal=False, counts_path=path)
+        except HistoryUnavailable as error:
+            log.error("visit counts are off for this run: %s", error)
+            store = HistoryStore.open(path, keep_personal=False)
+            store.notice = COUNTS_OFF_NOTICE
+            return store
     try:
-        return HistoryStore.open(path or default_history_path())
+        return HistoryStore.open(path)
     except HistoryUnavailable as error:
         log.error("history is off for this run: %s", error)
         store = HistoryStore.open(Path(":memory:"), keep_personal=False)
@@ -67,9 +92,17 @@ def open_history(path: Path | None = None, *, studio: bool = False) -> HistorySt
 class HistoryStore:
     """People → sessions → sets → reps (with faults) and cues. Use ``HistoryStore.open``."""
 
-    def __init__(self, conn: sqlite3.Connection, *, clock: Clock, keep_personal: bool) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        clock: Clock,
+        keep_personal: bool,
+        counts: sqlite3.Connection | None = None,
+    ) -> None:
         self._conn = conn
         self._clock = clock
+        self._counts = counts
         self.keep_personal = keep_personal
         self.notice: str | None = None
         """A one-line message for the screen (e.g. the database was set aside), or None."""
@@ -81,41 +114,36 @@ class HistoryStore:
         *,
         clock: Clock = time.time,
         keep_personal: bool = True,
+        counts_path: Path | None = None,
         busy_timeout_s: float = 5.0,
     ) -> HistoryStore:
         """Open (creating, checking and migrating) the database at ``path``.
 
         ``clock``: wall-clock seconds since the epoch. ``keep_personal=False`` is the studio
-        profile: an in-memory database, ``path`` is never touched. A damaged file is moved
-        aside (``history.corrupt-YYYYMMDD-HHMMSS.sqlite``), logged in one line, and a fresh
-        one started; ``store.notice`` then says so. Raises ``HistoryUnavailable`` otherwise.
+        profile: an in-memory database, ``path`` is never touched. ``counts_path`` (studio
+        only): the history file that each visit's anonymous counts are added to, opened as
+        ``path`` is at home. A damaged file is moved aside
+        (``history.corrupt-YYYYMMDD-HHMMSS.sqlite``), logged in one line, and a fresh one
+        started; ``store.notice`` then says so. Raises ``HistoryUnavailable`` otherwise.
         """
+        if keep_personal and counts_path is not None:
+            raise ValueError("counts_path is for the studio profile (keep_personal=False)")
         if not keep_personal:
-            return cls(connect_memory(), clock=clock, keep_personal=False)
-        notice = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                conn = connect_file(path, busy_timeout_s)
-            except DatabaseDamaged as damage:
-                aside = set_aside(path, clock())
-                log.error(
-                    "history database %s was damaged (%s); moved it to %s and started afresh",
-                    path,
-                    damage,
-                    aside.name,
-                )
-                notice = DAMAGED_NOTICE
-                conn = connect_file(path, busy_timeout_s)
-        except (sqlite3.Error, OSError, DatabaseDamaged) as error:
-            raise HistoryUnavailable(f"cannot open history {path}: {error}") from error
-        store = cls(conn, clock=clock, keep_personal=True)
+            counts, notice = (None, None)
+            if counts_path is not None:
+                counts, notice = _open_file(counts_path, clock, busy_timeout_s)
+            store = cls(connect_memory(), clock=clock, keep_personal=False, counts=counts)
+        else:
+            conn, notice = _open_file(path, clock, busy_timeout_s)
+            store = cls(conn, clock=clock, keep_personal=True)
         store.notice = notice
         return store
 
     def close(self) -> None:
         """Close the database (the last connection to close checkpoints and removes the WAL)."""
         self._conn.close()
+        if self._counts is not None:
+            self._counts.close()
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -206,17 +234,22 @@ class HistoryStore:
 
     def end_session(self, session_id: int, *, at: float | None = None) -> None:
         """The visit is over at ``at`` (wall-clock seconds since the epoch; default: now).
-        In the studio profile everything about it is dropped now."""
+        In the studio profile everything about it is dropped now, after its sets and reps
+        are added to the anonymous counts (when they are kept)."""
         with self._tx("end a session") as c:
             if self.keep_personal:
                 c.execute(
                     "UPDATE sessions SET ended_at = ? WHERE id = ?", (self._now(at), session_id)
                 )
                 return
+            counts = [] if self._counts is None else visit_counts(c, session_id)
             row = c.execute("SELECT person_id FROM sessions WHERE id = ?", (session_id,)).fetchone()
             c.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
             if row is not None and row[0] is not None:
                 c.execute("DELETE FROM people WHERE id = ?", (row[0],))
+        # Written after the visit is dropped, so a full disk loses a count, never the privacy.
+        if counts and self._counts is not None:
+            self._add_counts(self._counts, counts)
 
     def close_unfinished(self) -> int:
         """At start-up (single writer only): mark sets and sessions cut off by a kill or power
@@ -243,7 +276,8 @@ class HistoryStore:
     def wipe(self) -> None:
         """Delete everything (the schema stays)."""
         with self._tx("wipe the history") as c:
-            for table in ("cues", "rep_faults", "reps", "sets", "sessions", "people"):
+            for table in ("cues", "rep_faults", "reps", "sets", "sessions", "people",
+                          "daily_counts"):  # fmt: skip
                 c.execute(f"DELETE FROM {table}")
         self._scrub()
 
@@ -263,22 +297,39 @@ class HistoryStore:
         ``view``, for per-person calibration."""
         return last_baseline(self._conn, person, view)
 
+    def daily_counts(self, since: date | None = None) -> list[DailyCount]:
+        """The studio's anonymous counts (sets and reps per local day and mode), by day then
+        mode; only days from ``since`` on if given. Empty unless counts were kept."""
+        return daily_counts(self._conn if self._counts is None else self._counts, since)
+
     # -- helpers -----------------------------------------------------------------------
 
     def _now(self, at: float | None) -> float:
         return self._clock() if at is None else at
 
+    def _add_counts(self, conn: sqlite3.Connection, counts: list[DailyCount]) -> None:
+        with self._tx("add a visit to the counts", conn) as c:
+            c.executemany(
+                "INSERT INTO daily_counts (day, mode, sets, reps) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (day, mode) DO UPDATE"
+                " SET sets = sets + excluded.sets, reps = reps + excluded.reps",
+                [(n.day, n.mode, n.sets, n.reps) for n in counts],
+            )
+
     @contextlib.contextmanager
-    def _tx(self, what: str) -> Iterator[sqlite3.Connection]:
+    def _tx(
+        self, what: str, conn: sqlite3.Connection | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        conn = self._conn if conn is None else conn
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield conn
             except BaseException:
-                if self._conn.in_transaction:  # SQLite may have rolled back already
-                    self._conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back already
+                    conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            conn.execute("COMMIT")
         except sqlite3.Error as error:
             raise HistoryWriteFailed(f"history: could not {what}: {error}") from error
 
@@ -290,6 +341,31 @@ class HistoryStore:
             log.warning(
                 "history: a reader kept the WAL from being cleared; it goes when the last closes"
             )
+
+
+def _open_file(
+    path: Path, clock: Clock, busy_timeout_s: float
+) -> tuple[sqlite3.Connection, str | None]:
+    """The database file at ``path`` and a notice if a damaged one was set aside first;
+    ``HistoryUnavailable`` if it cannot be opened."""
+    notice = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = connect_file(path, busy_timeout_s)
+        except DatabaseDamaged as damage:
+            aside = set_aside(path, clock())
+            log.error(
+                "history database %s was damaged (%s); moved it to %s and started afresh",
+                path,
+                damage,
+                aside.name,
+            )
+            notice = DAMAGED_NOTICE
+            conn = connect_file(path, busy_timeout_s)
+    except (sqlite3.Error, OSError, DatabaseDamaged) as error:
+        raise HistoryUnavailable(f"cannot open history {path}: {error}") from error
+    return conn, notice
 
 
 def _rowid(cur: sqlite3.Cursor) -> int:
