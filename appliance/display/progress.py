@@ -2,8 +2,8 @@
 
 Three clean charts in bright strokes on black: reps per week (bars, the last six weeks),
 average score per set (dots joined by a line, the last twelve sets), and the share of
-reps with each fault (bars). Sizes follow the surface; the same drawing makes
-``hinge-mirror history --plot OUT.png``.
+reps with no fault and with each of the commonest faults (bars). Sizes follow the
+surface; the same drawing makes ``hinge-mirror history --plot OUT.png``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,16 @@ from datetime import datetime, timedelta
 import pygame
 
 from appliance.display.fonts import text_surface
-from appliance.display.style import BLACK, DIM, INFO, LABEL, WHITE, fault_colour, score_colour
+from appliance.display.style import (
+    BLACK,
+    DIM,
+    INFO,
+    LABEL,
+    PRAISE,
+    WHITE,
+    fault_colour,
+    score_colour,
+)
 from appliance.display.summary import fault_name
 from appliance.history.records import SetRecord
 
@@ -117,12 +126,13 @@ def _text(surface: pygame.Surface, text: str, size: int, colour: tuple[int, int,
     return surface.blit(rendered, at)
 
 
-def _panel(surface: pygame.Surface, title: str, box: pygame.Rect) -> pygame.Rect:
-    """Draw the panel title; the plotting area below it."""
+def _panel(surface: pygame.Surface, title: str, box: pygame.Rect, below_px: int = 0) -> pygame.Rect:
+    """Draw the panel title; the plotting area below it, ``below_px`` pixels kept free under
+    its axis (for labels)."""
     size = max(10, round(min(0.12 * box.height, 0.045 * box.width)))
     used = _text(surface, title.upper(), size, LABEL, box.topleft)
     area = pygame.Rect(
-        box.left, used.bottom + size // 2, box.width, box.bottom - used.bottom - size
+        box.left, used.bottom + size // 2, box.width, box.bottom - used.bottom - size - below_px
     )
     pygame.draw.line(surface, DIM, area.bottomleft, area.bottomright, max(1, box.height // 150))
     return area
@@ -130,7 +140,8 @@ def _panel(surface: pygame.Surface, title: str, box: pygame.Rect) -> pygame.Rect
 
 def _reps_per_week(surface: pygame.Surface, records: list[SetRecord], now: datetime,
                    box: pygame.Rect) -> None:  # fmt: skip
-    area = _panel(surface, "Reps per week", box)
+    label_size = max(9, round(min(0.09 * box.height, 0.035 * box.width)))
+    area = _panel(surface, "Reps per week", box, below_px=round(1.4 * label_size))
     start = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
     weeks = [start - timedelta(weeks=k) for k in range(WEEKS - 1, -1, -1)]
     counts = [0] * WEEKS
@@ -141,7 +152,6 @@ def _reps_per_week(surface: pygame.Surface, records: list[SetRecord], now: datet
                 counts[i] += len(record.reps)
     top = max(counts) or 1
     slot = area.width / WEEKS
-    label_size = max(9, round(min(0.09 * box.height, 0.035 * box.width)))
     for i, count in enumerate(counts):
         bar_h = round((area.height - 2 * label_size) * count / top)
         bar = pygame.Rect(round(area.left + i * slot + 0.2 * slot), area.bottom - bar_h,
@@ -150,6 +160,13 @@ def _reps_per_week(surface: pygame.Surface, records: list[SetRecord], now: datet
         if count:
             label = text_surface(str(count), label_size, WHITE)
             surface.blit(label, label.get_rect(midbottom=(bar.centerx, bar.top - 2)))
+        label_text = "this week" if i == WEEKS - 1 else f"{weeks[i].day} {weeks[i]:%b}"
+        week_label = text_surface(
+            label_text, round(0.85 * label_size), INFO if i == WEEKS - 1 else LABEL
+        )
+        surface.blit(
+            week_label, week_label.get_rect(midtop=(bar.centerx, area.bottom + label_size // 3))
+        )
 
 
 def _scores(surface: pygame.Surface, records: list[SetRecord], box: pygame.Rect) -> None:
@@ -185,18 +202,18 @@ def _fault_shares(surface: pygame.Surface, records: list[SetRecord], box: pygame
     reps = [rep for record in records for rep in record.reps]
     if not reps:
         return
-    counts = Counter(fault for rep in reps for fault in rep.faults)
-    rows = counts.most_common(5) or [("clean", 0)]
+    counts = Counter(fault for rep in reps for fault in set(rep.faults))
+    rows = [("clean", sum(1 for rep in reps if not rep.faults)), *counts.most_common(4)]
     row_h = area.height / len(rows)
     size = max(10, round(min(0.45 * row_h, 0.16 * box.height)))
     name_w = round(0.32 * area.width)
     for i, (fault, count) in enumerate(rows):
         y = round(area.top + i * row_h)
-        name = "No faults" if fault == "clean" else fault_name(fault)
+        name = "no fault" if fault == "clean" else fault_name(fault)
         _text(surface, name, _fit(name, size, name_w - size // 2), LABEL, (area.left, y))
         share = count / len(reps)
         length = round((area.width - name_w - 4 * size) * share)
         bar_h = round(min(0.55 * row_h, 1.1 * size))
         bar = pygame.Rect(area.left + name_w, y + round(0.15 * size), length, bar_h)
-        pygame.draw.rect(surface, fault_colour(fault) if fault != "clean" else INFO, bar)
+        pygame.draw.rect(surface, fault_colour(fault) if fault != "clean" else PRAISE, bar)
         _text(surface, f"{share:.0%}", size, WHITE, (bar.right + size // 2, y))

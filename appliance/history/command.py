@@ -157,7 +157,7 @@ def _handle(args: argparse.Namespace) -> int:
             return 0
         records = store.sets(person=args.person, since=since)
     if args.plot is not None:
-        _plot(records, args.plot)
+        _plot(records, args.plot, args.person)
         print(f"{len(records)} set(s) drawn to {args.plot}")
         return 0
     if args.csv:
@@ -211,8 +211,8 @@ def _write_csv(records: list[SetRecord]) -> None:
                              rep.end_s])  # fmt: skip
 
 
-def _plot(records: list[SetRecord], path: Path) -> None:
-    """The mirror's progress screen as a PNG (1280x720)."""
+def _plot(records: list[SetRecord], path: Path, person: str | None) -> None:
+    """The mirror's progress screen as a PNG (1280x720), titled with ``person`` if given."""
     import os
 
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -225,7 +225,7 @@ def _plot(records: list[SetRecord], path: Path) -> None:
         raise BadInput(f"{path}: the folder {path.parent} does not exist")
     pygame.font.init()
     surface = pygame.Surface((1280, 720))
-    render_progress(records, surface, datetime.now())
+    render_progress(records, surface, datetime.now(), person=person)
     pygame.image.save(surface, str(path))
 
 
