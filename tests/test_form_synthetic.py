@@ -158,3 +158,16 @@ def test_scores_are_lower_for_faulty_reps_and_within_0_to_100():
     assert scores[0] == scores[2] == 100
     assert scores[1] < 100
     assert scores[3] < 100
+
+
+def test_the_same_set_is_judged_the_same_whatever_clock_the_caller_dates_it_on() -> None:
+    # The live session dates frames on its own clock; the poses carry the source's times.
+    synthetic = make_set(mode="deadlift", reps=3, seed=4, faults={2: {"head_up"}, 3: {"head_up"}})
+    judged = []
+    for offset_s in (0.0, 40.0):
+        evaluator = FormEvaluator("deadlift")
+        for frame in synthetic.frames():
+            evaluator.update(frame.pose, offset_s + frame.t_s)
+        judged.append([(rep.faults, sorted(rep.unjudged)) for rep in evaluator.summary().reps])
+    assert judged[0] == judged[1]
+    assert [faults for faults, _ in judged[1]] == [(), ("head_up",), ("head_up",)]

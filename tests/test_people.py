@@ -218,3 +218,31 @@ def test_on_the_progress_screen_the_mode_buttons_choose_the_person_and_set_close
     assert session.set_state == "idle"  # SET closed the screen; it did not start a set
     press(Control.MODE_DEADLIFT)
     assert session.mode == "deadlift"  # back on the mirror the buttons mean modes again
+
+
+def test_a_known_lifter_who_goes_straight_to_the_bar_is_judged_against_her_own_posture(
+    store: HistoryStore,
+) -> None:
+    clock = Clock()
+    session = Session("deadlift", store=store, people=PEOPLE)
+    lift(session, clock, reps=3, seed=3)  # Ada stands still first: her baseline is stored
+    assert store.last_baseline("Ada", "side") is not None
+    head_up = {1: {"head_up"}, 2: {"head_up"}, 3: {"head_up"}}
+    straight_in = make_set(mode="deadlift", reps=3, seed=4, stand_s=0.0, faults=head_up)
+
+    def first_rep(lifter: Session) -> Rep:
+        start = clock.t
+        for frame in straight_in.frames():
+            lifter.on_frame(frame.pose, start + frame.t_s, start + frame.t_s)
+            lifter.tick(start + frame.t_s)
+        lifter.end_set(start + straight_in.duration_s)
+        clock.t += straight_in.duration_s + 10.0
+        lifter.tick(clock.t)
+        assert lifter.summary is not None
+        return store.sets(lifter.person)[-1].reps[0]
+
+    assert "head_up" in first_rep(session).faults  # from her first rep on
+    session.choose_person(1, clock.t)  # Ben has never stood still in front of this mirror
+    bens_first = first_rep(session)
+    assert "head_up" not in bens_first.faults
+    assert "head_up" in bens_first.unjudged

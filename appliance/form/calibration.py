@@ -3,6 +3,12 @@
 When the lifter stands upright and still for about a second, the frames of that moment
 become the baseline: torso length (pixels), standing trunk angle and neutral head
 position. A torso much longer or shorter than the baseline means someone else stepped in.
+
+A known lifter's last baseline can be given as a ``prior``: their standing trunk and head
+angles are theirs from one day to the next (the camera does not move), so once a few
+upright frames give today's torso length the prior stands in until they stand still long
+enough for a fresh baseline. A lifter who walks in and goes straight to the bar is then
+still judged against their own posture.
 """
 
 from __future__ import annotations
@@ -10,13 +16,15 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from appliance.form.features import FrameFeatures
 from appliance.form.thresholds import Thresholds
 
 _REFRESH_S = 30.0  # a set keeps its first baseline; after this long a new one may replace it
 _STEADY_SHARE = 0.8  # of the frames in the window must be steady (the rest: MoveNet slips)
+_PRIOR_FRAMES = 10  # upright frames whose median torso length scales a prior (~1/3 s)
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,17 @@ class Baseline:
             neck_right_deg=float(statistics.median(f.neck_flexion_deg(1.0) for f in frames)),
         )
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Baseline | None:
+        """A baseline as stored (``dataclasses.asdict``), or ``None`` if it is not one."""
+        try:
+            values = {name: float(data[name]) for name in cls.__dataclass_fields__}  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not all(math.isfinite(v) for v in values.values()) or values["torso_px"] <= 0:
+            return None
+        return cls(**values)
+
     def trunk_deg(self, facing: float) -> float:
         """Standing trunk angle from vertical, forward + (degrees)."""
         return facing * self.trunk_right_deg
@@ -54,14 +73,18 @@ class Baseline:
 class Calibrator:
     """Watches standing frames; ``baseline`` is set once the lifter stood still long enough."""
 
-    def __init__(self, thresholds: Thresholds) -> None:
+    def __init__(self, thresholds: Thresholds, prior: Baseline | None = None) -> None:
         self.th = thresholds
         self.baseline: Baseline | None = None
+        self.prior = prior
+        self.from_prior = False  # the baseline in use is the prior, not taken today
         self._still: deque[FrameFeatures] = deque()
 
     def reset(self) -> None:
-        """Forget the person."""
+        """Forget the person (and the prior: whoever comes next must stand still)."""
         self.baseline = None
+        self.prior = None
+        self.from_prior = False
         self._still.clear()
 
     def update(self, features: FrameFeatures, hinge_deg: float) -> bool:
@@ -79,6 +102,11 @@ class Calibrator:
         self._still.append(features)
         while self._still[0].t_s < features.t_s - th.calibration_hold_s:
             self._still.popleft()
+        if self.baseline is None and self.prior is not None and len(self._still) >= _PRIOR_FRAMES:
+            # Dated a refresh period ago, so a fresh baseline may replace it at once.
+            torso = float(statistics.median(f.torso_px for f in self._still))
+            self.baseline = replace(self.prior, t_s=features.t_s - _REFRESH_S, torso_px=torso)
+            self.from_prior = True
         steady = self._steady_frames()
         if len(steady) < _STEADY_SHARE * len(self._still):
             self._still.popleft()  # moving: the window starts again from later frames
@@ -86,6 +114,7 @@ class Calibrator:
         if features.t_s - self._still[0].t_s < 0.9 * th.calibration_hold_s:
             return False
         self.baseline = Baseline.from_frames(steady, features.t_s)
+        self.from_prior = False
         self._still.clear()
         return True
 

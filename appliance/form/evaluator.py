@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 
 from appliance.errors import BadInput
-from appliance.form.calibration import Calibrator
+from appliance.form.calibration import Baseline, Calibrator
 from appliance.form.faults import RepContext, Sample, judge_rep
 from appliance.form.features import FrameFeatures, extract, side_scores
 from appliance.form.reps import RepDetector, RepWindow
@@ -53,12 +53,19 @@ class SetSummary:
 class FormEvaluator:
     """Feed it every frame's pose (``None`` when nobody is there) in time order."""
 
-    def __init__(self, mode: str = "deadlift", thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        mode: str = "deadlift",
+        thresholds: Thresholds | None = None,
+        prior: Baseline | None = None,
+    ) -> None:
+        """``prior``: this lifter's baseline from an earlier set, used until a fresh one is
+        taken (see ``calibration``)."""
         if mode not in MODES:
             raise BadInput(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
         self.mode = mode
         self.th = thresholds or DEFAULT_THRESHOLDS
-        self.calibrator = Calibrator(self.th)
+        self.calibrator = Calibrator(self.th, prior)
         self.views = ViewTracker(self.th)
         self.detector = RepDetector(self.th)
         self.reps: list[Rep] = []
@@ -86,7 +93,8 @@ class FormEvaluator:
             return self._absent(t_s, completed)
         self._person_seen = True
         side = self._choose_side(pose)
-        features, _ = extract(pose, side, self.th.min_score)
+        # Dated on the caller's clock: every time the evaluator keeps is on that one clock.
+        features, _ = extract(pose, side, self.th.min_score, t_s)
         missing = self._missing(features)
         if not features.seen("shoulder", "hip", min_score=self.th.min_score):
             return self._absent(t_s, completed, missing=missing, present=True)

@@ -117,8 +117,11 @@ def side_scores(rows: list[list[float]]) -> tuple[float, float]:
     return left, right
 
 
-def extract(pose: Pose, side: str, min_score: float) -> tuple[FrameFeatures, list[list[float]]]:
-    """The features of ``pose`` on ``side`` ("left"/"right"), and its raw rows."""
+def extract(
+    pose: Pose, side: str, min_score: float, t_s: float | None = None
+) -> tuple[FrameFeatures, list[list[float]]]:
+    """The features of ``pose`` on ``side`` ("left"/"right"), and its raw rows; dated
+    ``t_s`` (seconds) if given, else at the pose's own time."""
     rows: list[list[float]] = pose.yx_score.tolist()
     w, h = pose.width, pose.height
     index = _SIDE_INDEX[side]
@@ -129,7 +132,7 @@ def extract(pose: Pose, side: str, min_score: float) -> tuple[FrameFeatures, lis
 
     left, right = rows[_SHOULDERS[0]], rows[_SHOULDERS[1]]
     features = FrameFeatures(
-        t_s=pose.t_s,
+        t_s=pose.t_s if t_s is None else t_s,
         ear=point(index["ear"]),
         shoulder=point(index["shoulder"]),
         hip=point(index["hip"]),

@@ -23,6 +23,7 @@ from appliance.coach.trend import SetComparison, compare_with_last_sets
 from appliance.config import MirrorConfig
 from appliance.display.screen_model import CueView, ProgressView, ScreenModel, SummaryView
 from appliance.form import FormEvaluator
+from appliance.form.calibration import Baseline
 from appliance.history import HistoryStore, HistoryWriteFailed
 from appliance.history.records import SetRecord
 from appliance.types import CueEvent, FormUpdate, Pose, Rep
@@ -109,6 +110,7 @@ class Session:
         self._progress_touched_s = 0.0
         self._rep_faults: list[tuple[str, ...]] = []
         self._closed_set_id: int | None = None
+        self._new_set_tools()  # now that the lifter is known: their calibration prior
 
     # -- controls ----------------------------------------------------------------------
 
@@ -311,7 +313,7 @@ class Session:
         return self.set_state == "summary" and now_s - self._summary_at > self.timing.summary_s
 
     def _new_set_tools(self) -> None:
-        self.evaluator = FormEvaluator(self.mode)
+        self.evaluator = FormEvaluator(self.mode, prior=self._calibration_prior())
         self.policy = CuePolicy(self.mode, self.cue_config)
         self.last_update = None
 
@@ -374,6 +376,16 @@ class Session:
         if self.store is not None and self._set_id is not None:
             set_id, self._set_id = self._set_id, None
             self.store.discard_set(set_id)
+
+    def _calibration_prior(self) -> Baseline | None:
+        """The lifter's last side-view baseline: calibration is per person. A guest in a
+        household with named people has none (a guest is anyone)."""
+        if self.store is None or (self.people and self.person is None):
+            return None
+        try:
+            return Baseline.from_dict(self.store.last_baseline(self.person, "side"))
+        except Exception:  # a prior is a convenience, never a stop
+            return None
 
     def _own_sets(self) -> list[SetRecord]:
         """This lifter's stored sets, oldest first (a guest's are all the unnamed sets)."""
