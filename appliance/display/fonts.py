@@ -29,7 +29,8 @@ def _ensure_init() -> None:
         # Fonts made before a pygame.font.quit() are dead; forget them.
         _font_generation += 1
         _font.cache_clear()
-        text_surface.cache_clear()
+        _text_surface.cache_clear()
+        _large_text_surface.cache_clear()
         _wrap.cache_clear()
         fit.cache_clear()
 
@@ -91,9 +92,26 @@ def text_width(text: str, size: int) -> int:
     return font(size).size(text)[0]
 
 
-@lru_cache(maxsize=512)
+LARGE_TEXT_SIZE = 96
+"""Font size (pixels) from which rendered text goes to the small cache: a big rep counter
+makes a new surface of ~100 kB for every count, and a kiosk's endless set would fill a
+512-entry cache with them (+40 MB); the big texts on one screen are few."""
+
+
 def text_surface(text: str, size: int, colour: Colour) -> pygame.Surface:
     """``text`` rendered antialiased in ``colour`` on a transparent background (cached)."""
+    if size >= LARGE_TEXT_SIZE:
+        return _large_text_surface(text, size, colour)
+    return _text_surface(text, size, colour)
+
+
+@lru_cache(maxsize=512)
+def _text_surface(text: str, size: int, colour: Colour) -> pygame.Surface:
+    return font(size).render(text, True, colour)
+
+
+@lru_cache(maxsize=24)
+def _large_text_surface(text: str, size: int, colour: Colour) -> pygame.Surface:
     return font(size).render(text, True, colour)
 
 
