@@ -26,6 +26,7 @@ from appliance.form import FormEvaluator
 from appliance.form.calibration import Baseline
 from appliance.history import HistoryStore, HistoryWriteFailed
 from appliance.history.records import SetRecord
+from appliance.live.steady import SteadyFlag
 from appliance.types import CueEvent, FormUpdate, Pose, Rep
 
 # Body segments drawn highlighted on the profile figure when a fault is cued.
@@ -111,6 +112,7 @@ class Session:
         self._rep_faults: list[tuple[str, ...]] = []
         self._closed_set_id: int | None = None
         self._new_set_tools()  # now that the lifter is known: their calibration prior
+        self._calibrating = SteadyFlag(on_s=0.7, off_s=1.0)
 
     # -- controls ----------------------------------------------------------------------
 
@@ -160,6 +162,7 @@ class Session:
     def recalibrate(self) -> None:
         """SET held: take the standing posture again."""
         self.evaluator.calibrator.reset()
+        self._calibrating.show_now()  # asked for: say "stand still" at once
 
     # -- people and the progress screen --------------------------------------------------
 
@@ -282,7 +285,9 @@ class Session:
             guidance=self.guidance[0] if self.guidance else None,
             view=update.view if update else "unknown",
             phase=update.phase if update else ("absent" if self.pose is None else "standing"),
-            calibrating=bool(update and not update.calibrated and update.phase == "standing"),
+            calibrating=self._calibrating.update(
+                bool(update and not update.calibrated and update.phase == "standing"), now_s
+            ),
             pose=self.pose,
             faulty_segments=FAULT_SEGMENTS.get(cue.fault, ()) if cue and cue.fault else (),
             summary=self.summary if self.set_state == "summary" else None,
