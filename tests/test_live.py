@@ -339,3 +339,25 @@ def test_after_three_clean_drill_sets_the_summary_suggests_deadlift_mode(tmp_pat
     store.close()
     assert tips[:2] != [MOVE_ON, MOVE_ON]
     assert tips[2] == MOVE_ON
+
+
+def test_a_studio_that_keeps_counts_counts_the_visit_still_there_when_the_mirror_stops(
+    tmp_path: Path,
+) -> None:
+    from appliance.history import HistoryStore, open_history
+
+    path = tmp_path / "history.sqlite"
+    store = open_history(path, studio=True, anonymous_counts=True)
+    loop, grabber, screen = make_loop(lambda: DemoSource("drill", sets=1))
+    loop.session = Session("drill", store=store)
+    try:
+        assert loop.run() == 0
+        loop.finish()  # what run does on SIGTERM or at the end of a file
+    finally:
+        grabber.stop()
+        screen.close()
+        store.close()
+    with HistoryStore.open(path) as kept:
+        assert kept.sets() == []
+        (count,) = kept.daily_counts()
+    assert (count.mode, count.sets, count.reps) == ("drill", 1, 6)

@@ -159,8 +159,10 @@ class LiveLoop:
         self._quit = True
 
     def finish(self) -> None:
-        """After the loop: end the set in progress, so its reps make a summary."""
+        """After the loop: end the set in progress, so its reps make a summary, and the
+        visit (a studio counts it, if it keeps counts, and forgets it)."""
         self.session.end_set(self.frame_time)
+        self.session.end_session()
 
     def _report_progress(self, got_frame: bool) -> None:
         """Tell systemd which stages moved: a frame (camera, pose), a flip (display). A
