@@ -92,8 +92,6 @@ class Session:
         self._set_id: int | None = None
         self.mode = mode
         self.set_state = "idle"
-        self.evaluator = FormEvaluator(mode)
-        self.policy = CuePolicy(mode, cues)
         self.scores: list[int] = []
         self.faults: Counter[str] = Counter()
         self.summary: SummaryView | None = None
@@ -111,6 +109,8 @@ class Session:
         self._progress_touched_s = 0.0
         self._rep_faults: list[tuple[str, ...]] = []
         self._closed_set_id: int | None = None
+        self.evaluator: FormEvaluator
+        self.policy: CuePolicy
         self._new_set_tools()  # now that the lifter is known: their calibration prior
         self._calibrating = SteadyFlag(on_s=0.7, off_s=1.0)
 
@@ -173,7 +173,8 @@ class Session:
     def choose_person(self, step: int, now_s: float) -> None:
         """The next (``step=1``) or previous (``-1``) person lifts from now on. A set just
         begun (no rep yet) is dropped and starts again as theirs; one with reps ends and
-        stays with whoever did them. Calibration starts afresh: it is per person."""
+        stays with whoever did them. Calibration becomes theirs: their last baseline, or a
+        fresh one to take."""
         if not self.people:
             return
         choices = self.choices()
