@@ -1,26 +1,35 @@
 """``hinge-mirror doctor``: one line per check of this machine; exit 0 only if all pass.
 
 Checks: configuration, inference runtime, model (present, sha256, runs), camera, display
-driver, GPIO, audio. A failed check names what to do about it. The exit code of a failed
-run is that of the first failure's kind (3 bad configuration, 4 missing hardware or model).
+driver, GPIO, audio (a cue phrase spoken into a temporary folder, the sound device opened),
+history (the profile, and the history file looked at read-only). A failed check names what
+to do about it. The exit code of a failed run is that of the first failure's kind (1 an
+unusable history file, 3 bad configuration, 4 missing hardware or model).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import re
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from appliance.config import Config
-from appliance.errors import EXIT_BAD_CONFIG, EXIT_MISSING, EXIT_OK, ApplianceError
+from appliance.audio.config import AudioConfig
+from appliance.config import Config, MirrorConfig
+from appliance.errors import EXIT_BAD_CONFIG, EXIT_MISSING, EXIT_OK, EXIT_RUNTIME, ApplianceError
 from appliance.native_output import native_stderr_silenced
+
+if TYPE_CHECKING:
+    from appliance.audio.player import AudioOutput
+    from appliance.history import HistorySummary
 
 
 @dataclass(frozen=True)
@@ -117,12 +126,155 @@ def check_gpio() -> CheckResult:
     return _passed("gpio", f"pin factory {type(factory).__name__}")
 
 
-def check_audio() -> CheckResult:
-    """espeak-ng can render the spoken cues."""
-    path = shutil.which("espeak-ng")
-    if path is None:
-        return _failed("audio", "espeak-ng is not installed: sudo apt install espeak-ng")
-    return _passed("audio", f"espeak-ng at {path}")
+def _speech(audio: AudioConfig) -> CheckResult:
+    """espeak-ng renders one real cue phrase, with the configured voice and speed, into a
+    temporary folder (never the real cache), as the mirror's pre-render does."""
+    from appliance.audio.speech import (
+        SpeechUnavailable,
+        espeak_path,
+        espeak_version,
+        render_phrase,
+    )
+    from appliance.audio.voice import all_phrases
+
+    if espeak_path() is None:
+        return _failed(
+            "audio",
+            "espeak-ng is not installed: sudo apt install espeak-ng (cues fall back to tones)",
+        )
+    phrase = all_phrases()[0]
+
+    def speaks(voice: str) -> str | None:
+        """None if ``voice`` renders ``phrase``, else why not."""
+        with tempfile.TemporaryDirectory(prefix="hinge-mirror-doctor-") as folder:
+            try:
+                render_phrase(phrase, voice, audio.speed_wpm, Path(folder))
+            except SpeechUnavailable as error:
+                return str(error)
+        return None
+
+    problem = speaks(audio.voice)
+    if problem is None:
+        line = espeak_version()
+        found = re.search(r"text-to-speech:\s*(\S+)", line)
+        version = found.group(1) if found else line
+        return _passed(
+            "audio", f'espeak-ng {version} speaks "{audio.voice}" at {audio.speed_wpm} wpm'
+        )
+    default_voice = AudioConfig().voice
+    if audio.voice != default_voice and speaks(default_voice) is None:
+        return _failed(
+            "audio",
+            f'espeak-ng has no voice "{audio.voice}": set [audio] voice to one of '
+            "`espeak-ng --voices` (cues fall back to tones)",
+            EXIT_BAD_CONFIG,
+        )
+    return _failed("audio", f"espeak-ng cannot speak: {problem} (cues fall back to tones)")
+
+
+def _sound_device(open_speaker: Callable[[], AudioOutput] | None) -> CheckResult:
+    """The sound device opens (``PygameMixerOutput``, with its own deadline) and closes."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from appliance.audio.player import AudioFailed, PygameMixerOutput
+
+    try:
+        with native_stderr_silenced():  # SDL's and ALSA's lines when there is no sound card
+            speaker = open_speaker() if open_speaker is not None else PygameMixerOutput()
+            speaker.close()
+    except AudioFailed as error:
+        reason = str(error).removeprefix("cannot open the sound device: ")
+        return _failed("audio", f"no sound device: {reason} (cues will be silent)")
+    driver = os.environ.get("SDL_AUDIODRIVER", "")
+    if driver in ("dummy", "disk"):
+        return _passed("audio", f"sound device open (SDL_AUDIODRIVER={driver}: nothing is heard)")
+    return _passed("audio", "sound device open")
+
+
+def check_audio(
+    audio: AudioConfig, open_speaker: Callable[[], AudioOutput] | None = None
+) -> CheckResult:
+    """What the mirror does for its cues: espeak-ng speaks a cue phrase, and the speaker
+    opens (``open_speaker``, default ``PygameMixerOutput``). Both halves are reported;
+    the exit code is that of the first that failed."""
+    if not audio.enabled:
+        return _passed("audio", "audio off in the config")
+    halves = [_speech(audio), _sound_device(open_speaker)]
+    failed = [half for half in halves if not half.ok]
+    detail = "; ".join(half.detail for half in halves)
+    return _failed("audio", detail, failed[0].exit_code) if failed else _passed("audio", detail)
+
+
+def _counted(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _history_problem(summary: HistorySummary) -> str | None:
+    """Why the mirror could not use the history file as it is, or None."""
+    from appliance.history import LATEST_VERSION
+
+    path = summary.path
+    if summary.state == "damaged":
+        return (
+            f"{path} is damaged ({summary.finding}): the mirror will set it aside and start afresh"
+        )
+    if summary.state == "newer":
+        return (
+            f"{path} is schema {summary.schema}, newer than this appliance knows "
+            f"({LATEST_VERSION}; was it downgraded?): the mirror will run without history"
+        )
+    if summary.state == "unreadable":
+        return f"cannot read {path}: {summary.finding}: the mirror will run without history"
+    return None
+
+
+def _studio_history(mirror: MirrorConfig, summary: HistorySummary) -> CheckResult:
+    """The studio keeps nothing personal; with anonymous counts, they go to the file."""
+    line = "studio profile: nothing personal kept"
+    if mirror.anonymous_counts:
+        problem = _history_problem(summary)
+        if problem is not None:
+            return _failed("history", f"{line}; anonymous counts: {problem}", EXIT_RUNTIME)
+        if summary.state == "absent":
+            line += f"; anonymous counts on: none yet at {summary.path} (made when it starts)"
+        else:
+            days = _counted(summary.counted_days, "day")
+            line += f"; anonymous counts on: {days} counted in {summary.path}"
+    if summary.state == "ok" and (summary.people or summary.sets):
+        line += (
+            f"; but {summary.path} still holds {_counted(summary.people, 'person', 'people')}, "
+            f"{_counted(summary.sets, 'set')} from a home profile"
+        )
+    return _passed("history", line)
+
+
+def check_history(mirror: MirrorConfig) -> CheckResult:
+    """Which profile keeps what, and where. The history file (``default_history_path()``)
+    is looked at read-only: never created, migrated or moved (the mirror's own open does
+    that). A file the mirror would set aside or could not use fails with exit code 1
+    (runtime): it is neither missing hardware nor bad configuration."""
+    from appliance.history import LATEST_VERSION, inspect_history
+
+    summary = inspect_history()
+    if mirror.profile == "studio":
+        return _studio_history(mirror, summary)
+    people = f"; people: {', '.join(mirror.people)}" if mirror.people else ""
+    problem = _history_problem(summary)
+    if problem is not None:
+        return _failed("history", problem + people, EXIT_RUNTIME)
+    if summary.state == "absent":
+        made = "made when the mirror starts"
+        return _passed("history", f"none yet at {summary.path} ({made}){people}")
+    counts = ", ".join(
+        (
+            _counted(summary.people, "person", "people"),
+            _counted(summary.sets, "set"),
+            _counted(summary.reps, "rep"),
+        )
+    )
+    schema = f"schema {summary.schema}"
+    if summary.schema is not None and summary.schema < LATEST_VERSION:
+        schema += f"; the mirror will migrate it to {LATEST_VERSION}"
+    return _passed("history", f"{summary.path}: {counts} ({schema}){people}")
 
 
 def run_checks(load: Callable[[], Config]) -> list[CheckResult]:
@@ -139,7 +291,8 @@ def run_checks(load: Callable[[], Config]) -> list[CheckResult]:
         check_camera(config),
         check_display(),
         check_gpio(),
-        check_audio(),
+        check_audio(config.audio),
+        check_history(config.mirror),
     ]
     return results
 
