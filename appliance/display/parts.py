@@ -49,6 +49,8 @@ def draw_mode_block(canvas: Canvas, layout: Layout, model: ScreenModel) -> None:
     used = canvas.text("mode", model.mode.upper(), box, layout.cap_mode, WHITE)
     gap = round(0.5 * layout.cap_small)
     state = state_label(model)
+    if model.person:  # who is lifting, on the state line (the corner has room for three)
+        state = f"{model.person.upper()} · {state}" if state else model.person.upper()
     if state:
         dot = round(0.8 * layout.cap_small)
         line = pygame.Rect(box.left, used.bottom + gap, box.width, box.bottom - used.bottom - gap)
@@ -67,15 +69,7 @@ def draw_mode_block(canvas: Canvas, layout: Layout, model: ScreenModel) -> None:
     view = VIEW_NAMES.get(model.view)
     if view and model.set_state in ("ready", "running"):
         line = pygame.Rect(box.left, used.bottom + gap, box.width, box.bottom - used.bottom - gap)
-        used = canvas.text(
-            "view", view, line, layout.cap_small, INFO, min_cap_px=layout.cap_small * 0.7
-        )
-    if model.person:
-        line = pygame.Rect(box.left, used.bottom + gap, box.width, box.bottom - used.bottom - gap)
-        canvas.text(
-            "person", model.person.upper(), line, layout.cap_small, WHITE,
-            min_cap_px=layout.cap_small * 0.7,
-        )  # fmt: skip
+        canvas.text("view", view, line, layout.cap_small, INFO, min_cap_px=layout.cap_small * 0.7)
 
 
 def draw_rep_counter(canvas: Canvas, layout: Layout, reps: int) -> None:
