@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 import tomllib
-import types
 import typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from appliance.audio.config import AudioConfig
 from appliance.coach.config import CueConfig
 from appliance.controls.config import ControlsConfig
 from appliance.errors import BadConfig
+from appliance.settings import Rule, check_section, coerce, setting
 
 CONFIG_ENV = "HINGE_MIRROR_CONFIG"
 MODEL_DIR_ENV = "HINGE_MIRROR_MODEL_DIR"
@@ -36,6 +36,23 @@ def default_model_dir() -> Path:
     return Path(data_home) / "hinge-mirror" / "models"
 
 
+MAX_PEOPLE = 6
+"""A household, not a gym: the mirror's chooser stays short enough to cycle with a button."""
+
+
+def _valid_people(names: tuple[str, ...]) -> bool:
+    clean = [" ".join(n.split()) for n in names]
+    return (
+        len(names) <= MAX_PEOPLE
+        and all(1 <= len(n) <= 24 for n in clean)
+        and len({n.casefold() for n in clean}) == len(clean)
+    )
+
+
+def _between(low: float, high: float) -> Rule:
+    return lambda v: low <= v <= high
+
+
 @dataclass(frozen=True)
 class SmoothingConfig:
     """One Euro filter on keypoint coordinates (Casiez et al. 2012).
@@ -45,33 +62,48 @@ class SmoothingConfig:
     ``d_cutoff_hz``: cutoff of the speed estimate.
     """
 
+    SECTION: ClassVar[str] = "pose.smoothing"
     enabled: bool = True
-    min_cutoff_hz: float = 1.5
-    beta: float = 5.0
-    d_cutoff_hz: float = 1.0
+    min_cutoff_hz: float = setting(1.5, lambda v: v > 0, "a number above 0")
+    beta: float = setting(5.0, lambda v: v >= 0, "a number >= 0")
+    d_cutoff_hz: float = setting(1.0, lambda v: v > 0, "a number above 0")
+
+    def __post_init__(self) -> None:
+        check_section(self)
 
 
 @dataclass(frozen=True)
 class PoseConfig:
-    """The pose model and how it runs."""
+    """The pose model and how it runs. ``crop_min_score``: a keypoint counts for cropping
+    when its score is at least this (MoveNet's tutorial: 0.2). ``person_min_score``: a
+    person is present when the mean of the 17 keypoint scores is at least this."""
 
+    SECTION: ClassVar[str] = "pose"
     model: str = "movenet_lightning_int8"
-    threads: int = 2
-    # A keypoint counts for cropping when its score is at least this (MoveNet's tutorial: 0.2).
-    crop_min_score: float = 0.2
-    # A person is present when the mean of the 17 keypoint scores is at least this.
-    person_min_score: float = 0.2
+    threads: int = setting(2, _between(1, 16), "an integer from 1 to 16")
+    crop_min_score: float = setting(0.2, _between(0, 1), "a number from 0 to 1")
+    person_min_score: float = setting(0.2, _between(0, 1), "a number from 0 to 1")
     smoothing: SmoothingConfig = field(default_factory=SmoothingConfig)
+
+    def __post_init__(self) -> None:
+        check_section(self)
 
 
 @dataclass(frozen=True)
 class CameraConfig:
-    """The Pi camera (or webcam): the small stream the model reads, and the capture deadline."""
+    """The Pi camera (or webcam): the small stream the model reads (pixels, frames per
+    second), and the capture deadline (seconds)."""
 
-    width: int = 640
-    height: int = 480
-    fps: float = 30.0
-    capture_timeout_s: float = 1.0
+    SECTION: ClassVar[str] = "camera"
+    width: int = setting(640, _between(32, 4096), "an integer from 32 to 4096")
+    height: int = setting(480, _between(32, 4096), "an integer from 32 to 4096")
+    fps: float = setting(30.0, _between(1, 240), "a number from 1 to 240")
+    capture_timeout_s: float = setting(
+        1.0, lambda v: 0 < v <= 60, "a number of seconds above 0, at most 60"
+    )
+
+    def __post_init__(self) -> None:
+        check_section(self)
 
 
 @dataclass(frozen=True)
@@ -87,34 +119,31 @@ class MirrorConfig:
     only the number of sets and reps per day and mode (no person, no time of day).
     """
 
-    profile: str = "home"
-    arrive_s: float = 0.5
-    leave_s: float = 3.0
-    summary_s: float = 20.0
-    dim_after_s: float = 300.0
-    dim_brightness: float = 0.3
-    people: tuple[str, ...] = ()
+    SECTION: ClassVar[str] = "mirror"
+    profile: str = setting("home", lambda v: v in ("home", "studio"), '"home" or "studio"')
+    arrive_s: float = setting(0.5, _between(0, 60), "seconds from 0 to 60")
+    leave_s: float = setting(3.0, _between(0.5, 600), "seconds from 0.5 to 600")
+    summary_s: float = setting(20.0, _between(1, 3600), "seconds from 1 to 3600")
+    dim_after_s: float = setting(300.0, _between(1, 86400), "seconds from 1 to 86400")
+    dim_brightness: float = setting(0.3, _between(0, 1), "a number from 0 to 1")
+    people: tuple[str, ...] = setting(
+        (), _valid_people, f"up to {MAX_PEOPLE} different names of 1 to 24 characters"
+    )
     anonymous_counts: bool = False
 
-
-MAX_PEOPLE = 6
-"""A household, not a gym: the mirror's chooser stays short enough to cycle with a button."""
-
-
-def _valid_people(names: tuple[str, ...]) -> bool:
-    clean = [" ".join(n.split()) for n in names]
-    return (
-        len(names) <= MAX_PEOPLE
-        and all(1 <= len(n) <= 24 for n in clean)
-        and len({n.casefold() for n in clean}) == len(clean)
-    )
+    def __post_init__(self) -> None:
+        check_section(self)
 
 
 @dataclass(frozen=True)
 class ModelsConfig:
     """Where model weights live. Empty means ``default_model_dir()``."""
 
+    SECTION: ClassVar[str] = "models"
     dir: str = ""
+
+    def __post_init__(self) -> None:
+        check_section(self)
 
     def directory(self) -> Path:
         """The model folder as a path."""
@@ -165,85 +194,20 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def _build(cls: type[_T], data: object, prefix: str) -> _T:
+    """A section from its TOML table: unknown keys refused, each value of the field's type;
+    the section checks its own rules as it is made."""
     if not isinstance(data, dict):
         raise BadConfig(f"{prefix.rstrip('.') or 'config'}: expected a table")
     hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    known = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     for key in data:
         if key not in known:
             raise BadConfig(f"{prefix}{key}: unknown key (known: {', '.join(sorted(known))})")
     values: dict[str, Any] = {}
-    for name in known:
-        if name not in data:
-            continue
+    for name in (n for n in known if n in data):
         hint = hints[name]
         if is_dataclass(hint):
             values[name] = _build(hint, data[name], f"{prefix}{name}.")  # type: ignore[arg-type]
         else:
-            values[name] = _check_scalar(hint, data[name], f"{prefix}{name}")
-    instance = cls(**values)
-    _check_ranges(instance, prefix)
-    return instance
-
-
-def _check_scalar(hint: object, value: object, key: str) -> object:
-    if isinstance(hint, types.UnionType):
-        raise TypeError(f"unsupported config type for {key}")
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise BadConfig(f"{key}: expected true or false, got {value!r}")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise BadConfig(f"{key}: expected an integer, got {value!r}")
-        return value
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise BadConfig(f"{key}: expected a number, got {value!r}")
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise BadConfig(f"{key}: expected a string, got {value!r}")
-        return value
-    if hint == tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise BadConfig(f"{key}: expected a list of strings, got {value!r}")
-        return tuple(value)
-    raise TypeError(f"unsupported config type {hint!r} for {key}")
-
-
-# Range rules: key -> (predicate, what the value must be).
-_RANGES: dict[str, tuple[typing.Callable[[Any], bool], str]] = {
-    "pose.threads": (lambda v: 1 <= v <= 16, "an integer from 1 to 16"),
-    "pose.crop_min_score": (lambda v: 0.0 <= v <= 1.0, "a number from 0 to 1"),
-    "pose.person_min_score": (lambda v: 0.0 <= v <= 1.0, "a number from 0 to 1"),
-    "pose.smoothing.min_cutoff_hz": (lambda v: v > 0, "a number above 0"),
-    "pose.smoothing.beta": (lambda v: v >= 0, "a number >= 0"),
-    "pose.smoothing.d_cutoff_hz": (lambda v: v > 0, "a number above 0"),
-    "camera.width": (lambda v: 32 <= v <= 4096, "an integer from 32 to 4096"),
-    "camera.height": (lambda v: 32 <= v <= 4096, "an integer from 32 to 4096"),
-    "camera.fps": (lambda v: 1 <= v <= 240, "a number from 1 to 240"),
-    "camera.capture_timeout_s": (lambda v: 0 < v <= 60, "a number of seconds above 0, at most 60"),
-    "mirror.profile": (lambda v: v in ("home", "studio"), '"home" or "studio"'),
-    "mirror.arrive_s": (lambda v: 0 <= v <= 60, "seconds from 0 to 60"),
-    "mirror.leave_s": (lambda v: 0.5 <= v <= 600, "seconds from 0.5 to 600"),
-    "mirror.summary_s": (lambda v: 1 <= v <= 3600, "seconds from 1 to 3600"),
-    "mirror.dim_after_s": (lambda v: 1 <= v <= 86400, "seconds from 1 to 86400"),
-    "mirror.dim_brightness": (lambda v: 0 <= v <= 1, "a number from 0 to 1"),
-    "mirror.people": (
-        _valid_people,
-        f"up to {MAX_PEOPLE} different names of 1 to 24 characters",
-    ),
-}
-
-
-def _check_ranges(instance: object, prefix: str) -> None:
-    for f in fields(instance):  # type: ignore[arg-type]
-        key = f"{prefix}{f.name}"
-        rule = _RANGES.get(key)
-        if rule is None:
-            continue
-        value = getattr(instance, f.name)
-        ok, what = rule
-        if not ok(value):
-            raise BadConfig(f"{key}: expected {what}, got {value!r}")
+            values[name] = coerce(hint, data[name], f"{prefix}{name}")
+    return cls(**values)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-from appliance.errors import BadConfig
+from appliance.settings import check_section, setting
 
 
 def default_cache_dir() -> Path:
@@ -30,28 +31,18 @@ class AudioConfig:
     rendered WAVs; empty means ``default_cache_dir()``.
     """
 
+    SECTION: ClassVar[str] = "audio"
     enabled: bool = True
-    volume: float = 0.8
+    volume: float = setting(0.8, lambda v: 0.0 <= v <= 1.0, "a number from 0 to 1")
     mute: bool = False
-    voice: str = "en"
-    speed_wpm: int = 160
+    voice: str = setting(
+        "en", lambda v: bool(v.strip()) and " " not in v, "an espeak-ng voice name like 'en'"
+    )
+    speed_wpm: int = setting(160, lambda v: 80 <= v <= 450, "an integer from 80 to 450")
     cache_dir: str = ""
 
     def __post_init__(self) -> None:
-        if isinstance(self.volume, bool) or not isinstance(self.volume, int | float):
-            raise BadConfig(f"audio.volume: expected a number from 0 to 1, got {self.volume!r}")
-        if not 0.0 <= self.volume <= 1.0:
-            raise BadConfig(f"audio.volume: expected a number from 0 to 1, got {self.volume!r}")
-        if isinstance(self.speed_wpm, bool) or not isinstance(self.speed_wpm, int):
-            raise BadConfig(f"audio.speed_wpm: expected an integer, got {self.speed_wpm!r}")
-        if not 80 <= self.speed_wpm <= 450:
-            raise BadConfig(
-                f"audio.speed_wpm: expected an integer from 80 to 450, got {self.speed_wpm!r}"
-            )
-        if not isinstance(self.voice, str) or not self.voice.strip() or " " in self.voice:
-            raise BadConfig(
-                f"audio.voice: expected an espeak-ng voice name like 'en', got {self.voice!r}"
-            )
+        check_section(self)
 
     def cache_directory(self) -> Path:
         """The cache folder as a path."""

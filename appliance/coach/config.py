@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from typing import ClassVar
 
 from appliance.errors import BadConfig
+from appliance.settings import check_section, setting
+
+_INT = "an integer >= 1"
+_SECONDS = "seconds >= 0"
+
+
+def _at_least_1(value: int) -> bool:
+    return value >= 1
+
+
+def _not_negative(value: float) -> bool:
+    return value >= 0
 
 
 @dataclass(frozen=True)
@@ -26,27 +39,21 @@ class CueConfig:
     lifter standing for ``calibration_delay_s`` is asked to stand still, once a set.
     """
 
-    confirm_reps: int = 2
-    confirm_window_reps: int = 3
-    repeat_every_reps: int = 2
-    max_cues_per_fault: int = 3
-    max_safety_cues: int = 5
-    good_rep_streak: int = 3
-    good_rep_every_reps: int = 10
-    min_gap_s: float = 2.0
-    missing_delay_s: float = 1.5
-    guidance_repeat_s: float = 10.0
-    calibration_delay_s: float = 3.0
+    SECTION: ClassVar[str] = "cues"
+    confirm_reps: int = setting(2, _at_least_1, _INT)
+    confirm_window_reps: int = setting(3, _at_least_1, _INT)
+    repeat_every_reps: int = setting(2, _at_least_1, _INT)
+    max_cues_per_fault: int = setting(3, _at_least_1, _INT)
+    max_safety_cues: int = setting(5, _at_least_1, _INT)
+    good_rep_streak: int = setting(3, _at_least_1, _INT)
+    good_rep_every_reps: int = setting(10, _at_least_1, _INT)
+    min_gap_s: float = setting(2.0, _not_negative, _SECONDS)
+    missing_delay_s: float = setting(1.5, _not_negative, _SECONDS)
+    guidance_repeat_s: float = setting(10.0, _not_negative, _SECONDS)
+    calibration_delay_s: float = setting(3.0, _not_negative, _SECONDS)
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise BadConfig(f"cues.{f.name}: expected a number, got {value!r}")
-            if f.type == "int" and (not isinstance(value, int) or value < 1):
-                raise BadConfig(f"cues.{f.name}: expected an integer >= 1, got {value!r}")
-            if value < 0:
-                raise BadConfig(f"cues.{f.name}: expected a number >= 0, got {value!r}")
+        check_section(self)
         if self.confirm_reps > self.confirm_window_reps:
             raise BadConfig(
                 f"cues.confirm_reps: {self.confirm_reps} cannot exceed "

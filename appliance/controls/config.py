@@ -6,13 +6,20 @@ pressed button reads low. Pins are BCM numbers (``GPIO17``), not header position
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from typing import ClassVar
 
 from appliance.errors import BadConfig
+from appliance.settings import check_section, setting
 
 # BCM numbers of the user GPIOs on the 40-pin header of every Pi since the B+.
 _FIRST_PIN = 0
 _LAST_PIN = 27
+_PIN = f"a BCM GPIO number from {_FIRST_PIN} to {_LAST_PIN}"
+
+
+def _on_header(pin: int) -> bool:
+    return _FIRST_PIN <= pin <= _LAST_PIN
 
 
 @dataclass(frozen=True)
@@ -30,25 +37,18 @@ class ControlsConfig:
     (``controls.set_pin: ...``), so a wrong value stops start-up like any other key.
     """
 
-    drill_pin: int = 17
-    deadlift_pin: int = 27
-    set_pin: int = 22
-    debounce_s: float = 0.05
+    SECTION: ClassVar[str] = "controls"
+    drill_pin: int = setting(17, _on_header, _PIN)
+    deadlift_pin: int = setting(27, _on_header, _PIN)
+    set_pin: int = setting(22, _on_header, _PIN)
+    debounce_s: float = setting(0.05, lambda v: 0.0 <= v <= 0.5, "seconds from 0 to 0.5")
     hold_s: float = 3.0
     diagnostics_hold_s: float = 5.0
     progress_hold_s: float = 2.0
 
     def __post_init__(self) -> None:
+        check_section(self)
         pins = ("drill_pin", "deadlift_pin", "set_pin")
-        for name in pins:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise BadConfig(f"controls.{name}: expected an integer, got {value!r}")
-            if not _FIRST_PIN <= value <= _LAST_PIN:
-                raise BadConfig(
-                    f"controls.{name}: expected a BCM GPIO number from "
-                    f"{_FIRST_PIN} to {_LAST_PIN}, got {value!r}"
-                )
         for i, name in enumerate(pins):
             for other in pins[:i]:
                 if getattr(self, name) == getattr(self, other):
@@ -56,16 +56,6 @@ class ControlsConfig:
                         f"controls.{name}: GPIO{getattr(self, name)} is already "
                         f"controls.{other}; each button needs its own pin"
                     )
-        for f in fields(self):
-            if f.name in pins:
-                continue
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise BadConfig(f"controls.{f.name}: expected a number, got {value!r}")
-        if not 0.0 <= self.debounce_s <= 0.5:
-            raise BadConfig(
-                f"controls.debounce_s: expected seconds from 0 to 0.5, got {self.debounce_s!r}"
-            )
         for name in ("hold_s", "diagnostics_hold_s", "progress_hold_s"):
             value = getattr(self, name)
             if not self.debounce_s < value <= 30.0:
