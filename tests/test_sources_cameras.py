@@ -195,9 +195,9 @@ def stand_in_webcam(tmp_path, monkeypatch):
 def test_a_hung_webcam_read_times_out_and_the_next_capture_waits_for_the_same_read(
     stand_in_webcam,
 ):
-    webcam = WebcamDevice(0, CameraConfig(width=6, height=4))
+    webcam = WebcamDevice(0, CameraConfig(width=64, height=48))
     webcam.open()
-    assert webcam.frame_size == (6, 4)
+    assert webcam.frame_size == (6, 4)  # what the stand-in delivers, whatever was asked
     (capture,) = stand_in_webcam
     with pytest.raises(CameraTimeout, match=r"within 0\.02 s"):
         webcam.capture(0.02)
