@@ -246,3 +246,55 @@ def test_a_known_lifter_who_goes_straight_to_the_bar_is_judged_against_her_own_p
     bens_first = first_rep(session)
     assert "head_up" not in bens_first.faults
     assert "head_up" in bens_first.unjudged
+
+
+def test_through_the_real_buttons_hold_deadlift_then_press_deadlift_and_set(
+    store: HistoryStore,
+) -> None:
+    from gpiozero.pins.mock import MockFactory
+
+    from appliance.controls import ControlsConfig, GpioButtons
+    from appliance.live.loop import LiveLoop, LoopOptions
+    from appliance.sources.fake_camera import ManualClock
+
+    clock = ManualClock(100.0)
+    config = ControlsConfig()
+    factory = MockFactory()
+    session = Session("drill", store=store, people=PEOPLE)
+
+    class NoKeys:  # a screen with no keyboard: only the buttons speak
+        def events(self) -> list[object]:
+            return []
+
+    with GpioButtons(config, pin_factory=factory, clock=clock) as buttons:
+        loop = LiveLoop(
+            None,  # type: ignore[arg-type]
+            None,
+            session,
+            NoKeys(),  # type: ignore[arg-type]
+            None,
+            buttons,
+            lambda *_: [],
+            LoopOptions(),
+        )
+
+        def press(pin: int, hold_s: float) -> None:
+            factory.pin(pin).drive_low()
+            for _ in range(round(hold_s / 0.05)):  # the loop polls every frame
+                clock.advance(0.05)
+                for event in loop.poll_controls(clock()):
+                    loop.handle(event)
+            factory.pin(pin).drive_high()
+            clock.advance(0.1)
+            for event in loop.poll_controls(clock()):
+                loop.handle(event)
+
+        press(config.deadlift_pin, 2.2)
+        assert session.progress is not None
+        assert session.progress.person == "Ada"
+        assert session.mode == "drill"  # the hold did not also switch the mode
+        press(config.deadlift_pin, 0.2)
+        assert session.progress.person == "Ben"
+        press(config.set_pin, 0.2)
+        assert session.progress is None
+        assert session.person == "Ben"
