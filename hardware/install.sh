@@ -15,8 +15,11 @@
 #
 # What it does, in order (each step prints one "==>" line as it starts):
 #   1. apt packages: the camera (python3-picamera2), GPIO (python3-lgpio), speech
-#      (espeak-ng), ALSA tools, and what pygame is built from (see step 5).
-#   2. the system user `hinge-mirror` in the groups video, render, gpio, input, audio.
+#      (espeak-ng), ALSA tools, and what pygame is built from (see step 5). Where apt knows
+#      neither Pi package (plain Debian, not Raspberry Pi OS: a mini-PC with a USB webcam)
+#      it warns and installs the rest: webcam and keyboard only.
+#   2. the system user `hinge-mirror` in the groups video, render, gpio, input, audio
+#      (a group this system lacks is left out of the service's groups by a drop-in).
 #   3. copy the repository to /opt/hinge-mirror (the path systemd/hinge-mirror.service
 #      runs from), leaving out .git, .venv and caches.
 #   4. the venv /opt/hinge-mirror/.venv with --system-site-packages, so it sees apt's
@@ -31,6 +34,8 @@
 #   9. the three unit files into /etc/systemd/system, daemon-reload, enable the mirror.
 #  10. `hinge-mirror doctor` as the service user with the service's environment, while the
 #      mirror is stopped (so the camera and the screen are free), then start the mirror.
+#  Without a running systemd (a container or chroot) the units are installed and enabled
+#  all the same, and only reloading, stopping and starting are skipped: it starts at boot.
 #
 # hardware/README.md explains every step and the boot settings it does not change
 # (console boot, screen blanking). hardware/uninstall.sh undoes it.
@@ -51,14 +56,18 @@ CONFIG_FILE=$CONFIG_DIR/config.toml
 UNIT_DIR=/etc/systemd/system
 MAIN_UNIT=hinge-mirror.service
 UNITS=(hinge-mirror.service hinge-mirror-recover.service hinge-mirror-recover.timer)
+# Written only when a group of APP_GROUPS is missing here (see step 2); removed otherwise.
+GROUPS_DROPIN=$UNIT_DIR/$MAIN_UNIT.d/install-groups.conf
 MIN_PYGAME=2.5
 
 # Packages from apt. The camera and GPIO libraries are Raspberry Pi OS packages (from
 # archive.raspberrypi.com, which Raspberry Pi OS has enabled); everything else is Debian.
+APT_PI=(
+    python3-picamera2 # libcamera's Python binding (Camera Module 3)
+    python3-lgpio     # gpiozero's pin library on a Pi 5 (/dev/gpiochip*)
+)
 APT_RUNTIME=(
     python3 python3-venv python3-dev # the interpreter, venv, headers to build pygame
-    python3-picamera2                # libcamera's Python binding (Camera Module 3)
-    python3-lgpio                    # gpiozero's pin library on a Pi 5 (/dev/gpiochip*)
     espeak-ng                        # spoken cues
     alsa-utils                       # aplay/amixer/alsamixer: test and set the speaker
     rsync git ca-certificates        # copying the tree; fetching the model over https
@@ -73,6 +82,7 @@ APT_PYGAME_BUILD=(
 
 FROM_DIR=""
 START=1
+PI_LIBS=1 # 0 on plain Debian: apt has neither of APT_PI (step 1)
 
 say() { printf '\n==> %s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
@@ -132,33 +142,72 @@ case "${VERSION_CODENAME:-}" in
 bookworm | trixie) ;;
 *) note "warning: written for Bookworm and Trixie, this is '${VERSION_CODENAME:-unknown}'" ;;
 esac
+# systemd's own test (sd_booted): PID 1 is systemd. Not in a container or a chroot, where
+# the units can still be installed and enabled (symlinks) but nothing can be started.
+SYSTEMD_RUNNING=0
+if [[ -d /run/systemd/system ]]; then
+    SYSTEMD_RUNNING=1
+fi
 
 # ---------------------------------------------------------------------------------------
 say "1/10 Installing apt packages"
-note "${APT_RUNTIME[*]}"
-note "${APT_PYGAME_BUILD[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
+# True when apt can install the package: known, and with a candidate version (a name
+# apt has never heard of prints nothing; a virtual one prints "Candidate: (none)").
+apt_has() {
+    local candidate
+    candidate=$(apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+    [[ -n $candidate && $candidate != "(none)" ]]
+}
+pi_known=0
+for pkg in "${APT_PI[@]}"; do
+    if apt_has "$pkg"; then
+        pi_known=$((pi_known + 1))
+    fi
+done
+if ((pi_known == 0)); then
+    # Neither: no archive.raspberrypi.com, so not Raspberry Pi OS. If apt knows only one,
+    # something is wrong on a Pi: both are asked for, and apt says which is missing.
+    # Raspberry Pi OS images carry /etc/rpi-issue (written by pi-gen): there, neither means
+    # the Raspberry Pi archive is missing or was not reached, and installing without the
+    # camera would hide that.
+    [[ ! -e /etc/rpi-issue ]] ||
+        die "Raspberry Pi OS, but apt knows neither ${APT_PI[*]}: is archive.raspberrypi.com in the apt sources and reachable? (apt-get update)"
+    PI_LIBS=0
+    APT_PI=()
+    note "warning: not Raspberry Pi OS: installing without the Pi camera and GPIO libraries — webcam and keyboard only"
+fi
+note "${APT_PI[*]}${APT_PI[*]:+ }${APT_RUNTIME[*]}"
+note "${APT_PYGAME_BUILD[*]}"
 # --no-install-recommends keeps a Lite image small (python3-picamera2's recommends pull
 # in Qt and OpenGL preview libraries the mirror never uses).
-apt-get install -y --no-install-recommends "${APT_RUNTIME[@]}" "${APT_PYGAME_BUILD[@]}"
-PYTHON=$(command -v python3)
+apt-get install -y --no-install-recommends \
+    "${APT_PI[@]}" "${APT_RUNTIME[@]}" "${APT_PYGAME_BUILD[@]}"
+# Debian's interpreter, the one apt's python3-picamera2 and python3-lgpio are for: not
+# the first python3 on root's PATH (a pyenv or /usr/local build would give a venv without
+# them, or, under /root, one the service user cannot even run).
+PYTHON=/usr/bin/python3
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
     die "Python 3.11 or newer is needed, this is $("$PYTHON" --version)"
 note "$("$PYTHON" --version) at $PYTHON"
 
 # ---------------------------------------------------------------------------------------
 say "2/10 Creating the system user $APP_USER"
-# Only groups this system has (a missing one would make systemd refuse the unit's
-# SupplementaryGroups=, so say so loudly).
+# Only groups this system has. A missing one would make systemd refuse to start the unit
+# (SupplementaryGroups=): step 9 leaves it out there too, with a drop-in.
 groups_found=()
+groups_missing=()
 for group in "${APP_GROUPS[@]}"; do
     if getent group "$group" >/dev/null; then
         groups_found+=("$group")
     else
-        note "warning: group '$group' does not exist here; the service lists it in SupplementaryGroups="
+        groups_missing+=("$group")
     fi
 done
+if ((${#groups_missing[@]})); then
+    note "warning: no group ${groups_missing[*]} here: the service runs without them (step 9)"
+fi
 group_list=$(
     IFS=,
     echo "${groups_found[*]}"
@@ -179,7 +228,7 @@ if [[ $REPO_DIR == "$PREFIX" ]]; then
     note "running from $PREFIX itself: nothing to copy"
 else
     # Stop a running mirror first: its code and venv are about to change under it.
-    if systemctl is-active --quiet "$MAIN_UNIT"; then
+    if ((SYSTEMD_RUNNING)) && systemctl is-active --quiet "$MAIN_UNIT"; then
         note "stopping the running mirror for the update"
         systemctl stop "$MAIN_UNIT"
     fi
@@ -188,7 +237,7 @@ else
     # (and, being excluded, are not deleted from $PREFIX either).
     rsync -a --delete --chown=root:root --chmod=Dgo+rx,Fgo+r \
         --exclude=/.git --exclude=/.venv --exclude=__pycache__ --exclude='*.pyc' \
-        --exclude=.pytest_cache --exclude=.mypy_cache --exclude=.ruff_cache \
+        --exclude=.pytest_cache --exclude=.mypy_cache --exclude=.ruff_cache --exclude=.hypothesis \
         --exclude='/models/*.tflite' --exclude=/build --exclude=/dist --exclude='*.egg-info' \
         "$REPO_DIR"/ "$PREFIX"/
     note "copied $REPO_DIR -> $PREFIX (root-owned, read-only to the service)"
@@ -199,24 +248,28 @@ say "4/10 Creating the venv $VENV (with system site packages)"
 if [[ -x $VENV/bin/python ]] &&
     "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != tuple(map(int, sys.argv[1].split("."))))' \
         "$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" &&
-    grep -q '^include-system-site-packages = true' "$VENV/pyvenv.cfg"; then
+    grep -q '^include-system-site-packages = true' "$VENV/pyvenv.cfg" &&
+    grep -qx "home = $(dirname "$PYTHON")" "$VENV/pyvenv.cfg"; then
     note "venv exists and matches $("$PYTHON" --version)"
 else
-    # A venv made for another Python (an OS upgrade) or without system packages is rebuilt.
+    # A venv made for another Python (an OS upgrade, or another interpreter than Debian's)
+    # or without system packages is rebuilt.
     rm -rf "$VENV"
     "$PYTHON" -m venv --system-site-packages "$VENV"
     note "created"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-if "$VENV/bin/python" -c 'import picamera2' 2>/dev/null; then
-    note "picamera2 visible in the venv (from apt)"
-else
-    note "warning: picamera2 is not importable in the venv; the Pi camera will not open"
-fi
-if "$VENV/bin/python" -c 'import lgpio' 2>/dev/null; then
-    note "lgpio visible in the venv (from apt)"
-else
-    note "warning: lgpio is not importable in the venv; the buttons will not work"
+if ((PI_LIBS)); then
+    if "$VENV/bin/python" -c 'import picamera2' 2>/dev/null; then
+        note "picamera2 visible in the venv (from apt)"
+    else
+        note "warning: picamera2 is not importable in the venv; the Pi camera will not open"
+    fi
+    if "$VENV/bin/python" -c 'import lgpio' 2>/dev/null; then
+        note "lgpio visible in the venv (from apt)"
+    else
+        note "warning: lgpio is not importable in the venv; the buttons will not work"
+    fi
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -285,17 +338,44 @@ for unit in "${UNITS[@]}"; do
     install -m 644 -o root -g root "$REPO_DIR/systemd/$unit" "$UNIT_DIR/$unit"
     note "$UNIT_DIR/$unit"
 done
-systemctl daemon-reload
+# systemd refuses to start a unit whose SupplementaryGroups= names a group that does not
+# exist (plain Debian has no gpio; without udev, no render or input either), so the list
+# is narrowed to the groups found here by a drop-in. None is needed on Raspberry Pi OS.
+if ((${#groups_missing[@]})); then
+    install -d -m 755 -o root -g root "$(dirname "$GROUPS_DROPIN")"
+    cat >"$GROUPS_DROPIN" <<EOF
+# Written by hardware/install.sh: this system has no group ${groups_missing[*]}.
+# Removed by the installer once they all exist, and by uninstall.sh.
+[Service]
+SupplementaryGroups=
+SupplementaryGroups=${groups_found[*]}
+EOF
+    chmod 644 "$GROUPS_DROPIN"
+    note "$GROUPS_DROPIN (SupplementaryGroups=${groups_found[*]})"
+elif [[ -e $GROUPS_DROPIN ]]; then
+    rm -f "$GROUPS_DROPIN"
+    rmdir --ignore-fail-on-non-empty "$(dirname "$GROUPS_DROPIN")"
+    note "removed $GROUPS_DROPIN: every group exists now"
+fi
+if ((SYSTEMD_RUNNING)); then
+    systemctl daemon-reload
+else
+    note "systemd is not running here (container or chroot): the mirror starts at the next boot"
+fi
 # Only the mirror is enabled; the recovery timer and service are started by its
-# OnFailure= (see systemd/README.md).
+# OnFailure= (see systemd/README.md). Enabling only makes symlinks: it works offline.
 systemctl enable "$MAIN_UNIT"
-systemctl reset-failed "$MAIN_UNIT" 2>/dev/null || true
+if ((SYSTEMD_RUNNING)); then
+    systemctl reset-failed "$MAIN_UNIT" 2>/dev/null || true
+fi
 
 # ---------------------------------------------------------------------------------------
 say "10/10 Checking the machine (hinge-mirror doctor), then starting the mirror"
 # As the service user with the service's environment, while the mirror is stopped (a
 # running mirror holds the camera and the screen).
-systemctl stop "$MAIN_UNIT" 2>/dev/null || true
+if ((SYSTEMD_RUNNING)); then
+    systemctl stop "$MAIN_UNIT" 2>/dev/null || true
+fi
 doctor_status=0
 runuser -u "$APP_USER" -- env -i \
     PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$STATE_DIR" \
@@ -309,7 +389,10 @@ else
     note "  sudo systemctl restart $APP"
 fi
 
-if ((START)); then
+if ((START && !SYSTEMD_RUNNING)); then
+    START=0
+    note "not started: systemd is not running here; enabled for the next boot"
+elif ((START)); then
     systemctl start --no-block "$MAIN_UNIT"
     note "started; follow it with: journalctl -u $APP -f"
 else

@@ -14,7 +14,8 @@
 #   --purge   also removes those folders and the user: nothing of the mirror is left.
 #
 # apt packages are left installed (other programs may use them); the list is printed.
-# Safe to run again: every step skips what is already gone.
+# Safe to run again: every step skips what is already gone. Works without a running
+# systemd too (a container or chroot): the units are disabled and removed all the same.
 
 set -euo pipefail
 
@@ -43,7 +44,7 @@ while (($#)); do
         shift
         ;;
     -h | --help)
-        sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *) die "unknown option: $1 (try --help)" ;;
@@ -51,17 +52,28 @@ while (($#)); do
 done
 
 [[ $(id -u) -eq 0 ]] || die "run as root: sudo $0 $*"
+# systemd's own test (sd_booted). Without it (a container, a chroot) `systemctl disable`
+# still removes the symlinks, but stopping and reloading fail: they are skipped.
+SYSTEMD_RUNNING=0
+if [[ -d /run/systemd/system ]]; then
+    SYSTEMD_RUNNING=1
+fi
 
 # ---------------------------------------------------------------------------------------
 say "1/4 Stopping and disabling the service"
-if command -v systemctl >/dev/null; then
+if ! command -v systemctl >/dev/null; then
+    note "no systemctl here: nothing to stop or disable"
+elif ((SYSTEMD_RUNNING)); then
     # The timer first, so a failure while stopping cannot schedule a restart.
     for unit in hinge-mirror-recover.timer hinge-mirror-recover.service "$MAIN_UNIT"; do
         systemctl disable --now "$unit" 2>/dev/null || true
     done
     note "stopped and disabled: ${UNITS[*]}"
 else
-    note "no systemctl here: nothing to stop"
+    for unit in "${UNITS[@]}"; do
+        systemctl disable "$unit" 2>/dev/null || true
+    done
+    note "systemd is not running here (container or chroot): disabled, nothing to stop"
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -72,12 +84,25 @@ for unit in "${UNITS[@]}"; do
         note "removed $UNIT_DIR/$unit"
     fi
 done
-# A drop-in made with `systemctl edit hinge-mirror` belongs to the unit too.
+# A drop-in made with `systemctl edit hinge-mirror` (or install.sh's groups drop-in)
+# belongs to the unit too.
 if [[ -d $UNIT_DIR/$MAIN_UNIT.d ]]; then
     rm -rf "$UNIT_DIR/$MAIN_UNIT.d"
     note "removed $UNIT_DIR/$MAIN_UNIT.d"
 fi
-if command -v systemctl >/dev/null; then
+# Enable symlinks left behind (a unit enabled by hand, or a disable that failed) would
+# dangle now: remove any that point to one of the units.
+for link in "$UNIT_DIR"/*.wants/* "$UNIT_DIR"/*.requires/*; do
+    [[ -L $link ]] || continue
+    for unit in "${UNITS[@]}"; do
+        if [[ ${link##*/} == "$unit" || $(readlink "$link") == */"$unit" ]]; then
+            rm -f "$link"
+            note "removed $link"
+            break
+        fi
+    done
+done
+if ((SYSTEMD_RUNNING)); then
     systemctl daemon-reload
     systemctl reset-failed "${UNITS[@]}" 2>/dev/null || true
 fi

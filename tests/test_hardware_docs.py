@@ -1,8 +1,9 @@
 """Static checks of hardware/: the install scripts, the default config and the wiring docs.
 
 Nothing here runs the installer or touches hardware: the scripts are only parsed (``bash
--n``, and ShellCheck where it is installed), and the documents are compared with the code
-and with systemd/ so they cannot drift apart.
+-n``, and ShellCheck where it is installed) and read, and the documents are compared with
+the code and with systemd/ so they cannot drift apart. (The installer was run for real
+once, on Debian 12 x86_64 without systemd: hardware/README.md, "Rehearsed on Debian 12".)
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ def toml_keys(data: dict[str, Any], prefix: str = "") -> set[str]:
         else:
             keys.add(f"{prefix}{name}")
     return keys
+
+
+def bash_array(text: str, name: str) -> list[str]:
+    """The words of a multi-line bash array ``name=( ... )``, comments left out."""
+    found = re.search(rf"^{name}=\(\n(.*?)^\)", text, re.MULTILINE | re.DOTALL)
+    assert found is not None, f"no array {name}"
+    return [w for line in found.group(1).splitlines() for w in line.split("#", 1)[0].split()]
 
 
 def unit_values(path: Path, key: str) -> list[str]:
@@ -155,6 +163,88 @@ def test_install_matches_the_service_assumptions() -> None:
     assert '"$VENV/bin/hinge-mirror" doctor' in install
     for option in ("--from)", "--no-start)"):
         assert option in install
+
+
+# systemctl verbs that need a running systemd (PID 1); enable/disable only edit symlinks.
+# Only systemctl as a command (line start, after && || ; if elif !), not in a message.
+NEEDS_SYSTEMD = re.compile(
+    r"(?:^|&&|\|\||;|\bif|\belif|!)\s*systemctl\s+"
+    r"(?:daemon-reload|start|stop|restart|reset-failed|is-active|\S+\s+--now)\b"
+)
+BLOCK_START = re.compile(r"(if|elif|else|for|while)\b")
+
+
+def enclosing_headers(lines: list[str], index: int) -> list[str]:
+    """The block headers (if/elif/else/for/while lines) around ``lines[index]``, innermost
+    first, found by indentation (the scripts indent each block by 4 spaces)."""
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip())
+
+    headers, level = [], indent(lines[index])
+    for line in reversed(lines[:index]):
+        if line.strip() and indent(line) < level and BLOCK_START.match(line.strip()):
+            headers.append(line.strip())
+            level = indent(line)
+            # An else/elif branch: the if it belongs to decides too.
+            if line.strip().startswith(("else", "elif")):
+                level += 1
+    return headers
+
+
+@pytest.mark.parametrize("script", [INSTALL, UNINSTALL], ids=lambda p: p.name)
+def test_scripts_work_without_a_running_systemd(script: Path) -> None:
+    """In a container or chroot only enabling and disabling (symlinks) can work: every
+    other systemctl call sits in a branch taken only when systemd runs."""
+    text = script.read_text(encoding="utf-8")
+    assert "\nif [[ -d /run/systemd/system ]]; then\n    SYSTEMD_RUNNING=1\n" in text
+    lines = text.splitlines()
+    guarded = 0
+    for index, line in enumerate(lines):
+        code = line.split("#", 1)[0].strip()
+        if not NEEDS_SYSTEMD.search(code):
+            continue
+        headers = enclosing_headers(lines, index)
+        assert any("SYSTEMD_RUNNING" in h for h in headers) or "SYSTEMD_RUNNING" in code, (
+            f"{script.name}:{index + 1}: {line.strip()!r} runs without a running systemd"
+        )
+        guarded += 1
+    assert guarded, f"{script.name}: no systemctl call found"
+
+
+def test_install_goes_on_without_the_pi_packages() -> None:
+    """Plain Debian (no archive.raspberrypi.com): the Pi packages are left out with one
+    warning, which the README quotes; Raspberry Pi OS (/etc/rpi-issue) still needs them."""
+    install = INSTALL.read_text(encoding="utf-8")
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    packages = bash_array(install, "APT_PI")
+    assert packages == ["python3-picamera2", "python3-lgpio"]
+    assert not set(packages) & set(bash_array(install, "APT_RUNTIME"))
+    assert not set(packages) & set(bash_array(install, "APT_PYGAME_BUILD"))
+    assert "apt-cache policy" in install
+    assert "/etc/rpi-issue" in install
+    warning = re.search(r"note \"warning: (not Raspberry Pi OS: [^\"]*)\"", install)
+    assert warning is not None
+    assert warning.group(1) in readme
+    note = re.search(r"note \"(systemd is not running here[^\"]*)\"", install)
+    assert note is not None
+    assert note.group(1) in readme
+
+
+def test_install_makes_the_venv_from_debians_python() -> None:
+    """apt's python3-picamera2 and python3-lgpio are for /usr/bin/python3; the first
+    python3 on root's PATH may be a pyenv build the service user cannot even run."""
+    install = INSTALL.read_text(encoding="utf-8")
+    assert "PYTHON=/usr/bin/python3\n" in install
+    assert "command -v python3" not in install
+    assert '"$PYTHON" -m venv --system-site-packages "$VENV"' in install
+
+
+def test_missing_groups_drop_in_is_removed_by_uninstall() -> None:
+    install, uninstall = INSTALL.read_text(), UNINSTALL.read_text()
+    assert "GROUPS_DROPIN=$UNIT_DIR/$MAIN_UNIT.d/" in install
+    assert "SupplementaryGroups=\nSupplementaryGroups=${groups_found[*]}\n" in install
+    assert 'rm -rf "$UNIT_DIR/$MAIN_UNIT.d"' in uninstall
 
 
 def test_uninstall_keeps_config_and_history_unless_purged() -> None:
