@@ -114,15 +114,16 @@ def check_gpio() -> CheckResult:
     """gpiozero finds a pin factory (lgpio on a Pi)."""
     try:
         from gpiozero import Device
-        from gpiozero.exc import BadPinFactory
     except ImportError:
         return _failed("gpio", "gpiozero is not installed (pip install 'hinge-mirror[pi]')")
+    from appliance.controls.buttons import no_gpio_errors
+
     try:
         with warnings.catch_warnings():  # one line per check, not gpiozero's fallback chatter
             warnings.simplefilter("ignore")
             factory = Device._default_pin_factory()
-    except BadPinFactory as error:
-        return _failed("gpio", f"no GPIO pin factory: {error}")
+    except no_gpio_errors() as error:  # no factory; GPIOZERO_PIN_FACTORY=lgpio without lgpio
+        return _failed("gpio", f"no GPIO pin factory: {type(error).__name__}: {error}")
     return _passed("gpio", f"pin factory {type(factory).__name__}")
 
 

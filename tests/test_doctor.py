@@ -415,3 +415,20 @@ def test_doctor_after_the_mirror_was_killed_counts_the_wal_and_leaves_it_for_the
     assert after.keys() == before.keys()
     for name in (history.name, f"{history.name}-wal"):
         assert after[name] == before[name], name
+
+
+def test_the_services_lgpio_factory_without_lgpio_is_a_gpio_fail_not_a_traceback(monkeypatch):
+    # The unit sets GPIOZERO_PIN_FACTORY=lgpio; on a machine without python3-lgpio gpiozero
+    # raises ModuleNotFoundError, which doctor must report as its one line.
+    from appliance.doctor import check_gpio
+
+    pytest.importorskip("gpiozero")
+    import importlib.util
+
+    if importlib.util.find_spec("lgpio") is not None:
+        pytest.skip("lgpio is installed here")
+    monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "lgpio")
+    result = check_gpio()
+    assert not result.ok
+    assert result.exit_code == EXIT_MISSING
+    assert "lgpio" in result.detail

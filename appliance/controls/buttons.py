@@ -181,7 +181,7 @@ class GpioButtons:
         self.close()
 
 
-def _no_gpio_errors() -> tuple[type[BaseException], ...]:
+def no_gpio_errors() -> tuple[type[BaseException], ...]:
     """The errors that mean "no usable GPIO here": no pin factory, no pin library, the
     pin library refusing (``lgpio.error``: no gpiochip, pin busy), a pin the board lacks."""
     errors: list[type[BaseException]] = [ImportError, OSError, RuntimeError]
@@ -214,6 +214,6 @@ def open_buttons(
                 warnings.simplefilter("ignore", PinFactoryFallback)
                 warnings.simplefilter("ignore", NativePinFactoryFallback)
             return GpioButtons(config, pin_factory=pin_factory, clock=clock)
-    except _no_gpio_errors() as error:
+    except no_gpio_errors() as error:
         log.warning("%s (%s: %s)", NO_GPIO_MESSAGE, type(error).__name__, error)
         return None
