@@ -46,6 +46,7 @@ def _valid_people(names: tuple[str, ...]) -> bool:
         len(names) <= MAX_PEOPLE
         and all(1 <= len(n) <= 24 for n in clean)
         and len({n.casefold() for n in clean}) == len(clean)
+        and "guest" not in {n.casefold() for n in clean}  # the chooser's own last entry
     )
 
 
@@ -127,7 +128,7 @@ class MirrorConfig:
     dim_after_s: float = setting(300.0, _between(1, 86400), "seconds from 1 to 86400")
     dim_brightness: float = setting(0.3, _between(0, 1), "a number from 0 to 1")
     people: tuple[str, ...] = setting(
-        (), _valid_people, f"up to {MAX_PEOPLE} different names of 1 to 24 characters"
+        (), _valid_people, f"up to {MAX_PEOPLE} different names of 1 to 24 characters, not 'Guest'"
     )
     anonymous_counts: bool = False
 
