@@ -91,6 +91,21 @@ def last_baseline(conn: sqlite3.Connection, person: str | None, view: str) -> di
     return None if row is None else load_baseline(row[0])
 
 
+def last_person(conn: sqlite3.Connection, names: tuple[str, ...]) -> str | None:
+    """Of ``names``, the one whose set started last; ``None`` if none of them has a set."""
+    if not names:
+        return None
+    clean = [clean_name(name) for name in names]
+    row = conn.execute(
+        "SELECT p.name FROM sets s JOIN sessions se ON se.id = s.session_id"
+        " JOIN people p ON p.id = se.person_id"
+        f" WHERE p.name IN ({', '.join('?' * len(clean))})"
+        " ORDER BY s.started_at DESC, s.id DESC LIMIT 1",
+        clean,
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def load_baseline(text: str | None) -> dict[str, Any] | None:
     """A stored baseline (JSON object text) as a dict; anything else as ``None``."""
     value = from_json(text)

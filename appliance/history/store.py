@@ -35,6 +35,7 @@ from appliance.history.queries import (
     clean_name,
     daily_counts,
     last_baseline,
+    last_person,
     load_sets,
     visit_counts,
 )
@@ -296,6 +297,10 @@ class HistoryStore:
         """The calibration baseline of ``person``'s (``None``: guests') latest set in
         ``view``, for per-person calibration."""
         return last_baseline(self._conn, person, view)
+
+    def last_person(self, names: tuple[str, ...]) -> str | None:
+        """Of ``names``, who lifted last (``None`` if none of them has a set yet)."""
+        return last_person(self._conn, names)
 
     def daily_counts(self, since: date | None = None) -> list[DailyCount]:
         """The studio's anonymous counts (sets and reps per local day and mode), by day then

@@ -403,11 +403,10 @@ class Session:
         if not self.people:
             return None
         try:
-            records = self.store.sets() if self.store is not None else []
+            last = self.store.last_person(self.people) if self.store is not None else None
         except Exception:  # who lifted last is a convenience, never a stop
-            records = []
-        named = [r.person for r in records if r.person in self.people]
-        return named[-1] if named else self.people[0]
+            last = None
+        return last if last in self.people else self.people[0]
 
     def end_session(self) -> None:
         """The person left: their session ends (in the studio profile, it is forgotten)."""
@@ -423,36 +422,36 @@ class Session:
         unchecked = None
         if "rounded_back" in unjudged:
             unchecked = f"Back not checked: {unjudged['rounded_back']}"
+        records = self._stored_sets()
+        next_step = self._next_step(records) if records is not None else None
         return SummaryView(
             reps=len(self.scores),
             scores=tuple(self.scores),
             main_fault=main,
             main_cue=FAULT_CUES.get(main) if main else None,
-            tip=self._next_step() or tip_for(main),
+            tip=next_step or tip_for(main),
             unchecked=unchecked,
-            comparison=self._comparison(),
+            comparison=None if records is None else self._comparison(records),
         )
 
-    def _comparison(self) -> SetComparison | None:
-        """This set against the lifter's last sets in this mode, from the history."""
+    def _stored_sets(self) -> list[SetRecord] | None:
+        """The lifter's stored sets (this one is the latest), read once for the summary;
+        ``None`` without a history or when it cannot be read (never worth a stop)."""
         if self.store is None:
             return None
         try:
-            earlier = [
-                r for r in self._own_sets() if r.mode == self.mode and r.id != self._closed_set_id
-            ]
-        except Exception:  # a comparison is never worth stopping the mirror for
+            return self._own_sets()
+        except Exception:
             return None
+
+    def _comparison(self, records: list[SetRecord]) -> SetComparison | None:
+        """This set against the lifter's last sets in this mode."""
+        earlier = [r for r in records if r.mode == self.mode and r.id != self._closed_set_id]
         return compare_with_last_sets(self.scores, self._rep_faults, earlier)
 
-    def _next_step(self) -> str | None:
-        """Coaching over the weeks, from the stored sets (this one is the latest)."""
-        if self.store is None:
-            return None
-        try:
-            records = self._own_sets()
-        except Exception:  # a suggestion is never worth stopping the mirror for
-            return None
+    @staticmethod
+    def _next_step(records: list[SetRecord]) -> str | None:
+        """Coaching over the weeks, from the lifter's stored sets."""
         outcomes = [
             SetOutcome(r.mode, len(r.reps), frozenset(f for rep in r.reps for f in rep.faults))
             for r in records
