@@ -298,3 +298,18 @@ def test_through_the_real_buttons_hold_deadlift_then_press_deadlift_and_set(
         press(config.set_pin, 0.2)
         assert session.progress is None
         assert session.person == "Ben"
+
+
+def test_the_chooser_underlines_whoever_is_chosen_a_guest_included(store: HistoryStore) -> None:
+    session = Session("drill", store=store, people=PEOPLE)
+    underline_x = {}
+    for _ in range(3):
+        session.open_progress(0.0)
+        surface = pygame.Surface((1280, 720))
+        render(session.screen(0.0), surface)
+        top = pygame.surfarray.array3d(surface)[:, :120]
+        xs = np.nonzero(np.all(top == (110, 215, 255), axis=2))[0]  # the cyan underline
+        assert xs.size, f"nothing underlined for {session.person}"
+        underline_x[session.person] = int(xs.mean())
+        session.choose_person(1, 0.0)
+    assert underline_x["Ada"] < underline_x["Ben"] < underline_x[None]  # the guest is last

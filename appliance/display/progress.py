@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import pygame
 
 from appliance.display.fonts import text_surface
+from appliance.display.screen_model import GUEST
 from appliance.display.style import (
     BLACK,
     DIM,
@@ -96,18 +97,16 @@ def _fit(text: str, size: int, max_width: int) -> int:
 
 
 def _chooser_width(people: tuple[str, ...], size: int) -> int:
-    names = [*people, "Guest"]
+    names = [*people, GUEST]
     return sum(text_surface(n, size, WHITE).get_width() for n in names) + size * (len(names) - 1)
 
 
 def _chooser(surface: pygame.Surface, people: tuple[str, ...], person: str | None,
              size: int, box: pygame.Rect) -> None:  # fmt: skip
     """The household's names right-aligned in ``box`` at font ``size``, the chosen one
-    bright and underlined, a guest last."""
-    names = [*people, None]
-    rendered = [
-        text_surface(name or "Guest", size, WHITE if name == person else LABEL) for name in names
-    ]
+    (``person``, ``GUEST`` for a guest) bright and underlined, a guest last."""
+    names = [*people, GUEST]
+    rendered = [text_surface(name, size, WHITE if name == person else LABEL) for name in names]
     gap = size
     x = box.right - sum(r.get_width() for r in rendered) - gap * (len(rendered) - 1)
     for name, text in zip(names, rendered, strict=True):

@@ -26,7 +26,7 @@ from appliance.display.parts import (
     notice_text,
 )
 from appliance.display.profile_figure import draw_profile, profile_points, segment_parts
-from appliance.display.screen_model import ScreenModel
+from appliance.display.screen_model import GUEST, ScreenModel
 from appliance.display.style import (
     BLACK,
     FORM,
@@ -124,7 +124,7 @@ def _draw_progress(canvas: Canvas, model: ScreenModel) -> None:
         list(progress.records),
         canvas.surface,
         datetime.fromtimestamp(progress.opened_wall_s),
-        person=progress.person or ("Guest" if progress.people else None),
+        person=progress.person or (GUEST if progress.people else None),
         people=progress.people,
         footer=PROGRESS_FOOTER if progress.people else PROGRESS_FOOTER_ALONE,
     )

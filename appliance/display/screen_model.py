@@ -18,6 +18,9 @@ calibrating). ``running``: a set in progress. ``summary``: the set just ended.""
 
 CAMERA_STATES = ("ok", "lost", "starting")
 
+GUEST = "Guest"
+"""How the mirror names someone who is none of the household's people."""
+
 
 @dataclass(frozen=True)
 class CueView:

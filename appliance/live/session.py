@@ -21,7 +21,13 @@ from appliance.coach.phrases import FAULT_CUES
 from appliance.coach.progression import SetOutcome, suggestion
 from appliance.coach.trend import SetComparison, compare_with_last_sets
 from appliance.config import MirrorConfig
-from appliance.display.screen_model import CueView, ProgressView, ScreenModel, SummaryView
+from appliance.display.screen_model import (
+    GUEST,
+    CueView,
+    ProgressView,
+    ScreenModel,
+    SummaryView,
+)
 from appliance.form import FormEvaluator
 from appliance.form.calibration import Baseline
 from appliance.history import HistoryStore, HistoryWriteFailed
@@ -44,7 +50,6 @@ FAULT_SEGMENTS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 PROGRESS_CLOSE_S = 60.0  # the progress screen closes by itself after this long untouched
-GUEST = "Guest"  # how the chooser names someone who is none of the household's people
 
 
 @dataclass(frozen=True)
