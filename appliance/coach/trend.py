@@ -22,15 +22,22 @@ SHARE_CHANGE = 0.15  # a fault share must move this much (of the reps) to be bet
 class SetComparison:
     """This set against the same lifter's last sets in the same mode: their average scores
     (0..100, oldest first, this set last), a line on the score (``"Up 6 on your last 3
-    sets (81)"``), a line on the fault that matters (``"Squatting: 1 of 5 reps, was 50%"``)
-    and whether that fault is ``"better"``, ``"same"`` or ``"worse"`` (its colour)."""
+    sets (81)"``), the fault that matters and how it went (``"1 of 5 reps, was 50%"``),
+    and whether each is ``"better"``, ``"same"`` or ``"worse"`` (their colours)."""
 
     averages: tuple[float, ...]
     score_line: str
-    fault_line: str | None = None
+    score_trend: str = "same"
+    fault: str | None = None
+    fault_detail: str | None = None
     fault_trend: str = "same"
-    fault: str | None = None  # the fault the line is about
-    fault_detail: str | None = None  # the line without the fault's name
+
+    @property
+    def fault_line(self) -> str | None:
+        """The fault's line with its name: ``"Squatting: 1 of 5 reps, was 50%"``."""
+        if self.fault is None or self.fault_detail is None:
+            return None
+        return f"{self.fault.replace('_', ' ').capitalize()}: {self.fault_detail}"
 
 
 def compare_with_last_sets(
@@ -47,22 +54,26 @@ def compare_with_last_sets(
     fault, detail, fault_trend = _fault_line(
         rep_faults, [rep.faults for r in earlier for rep in r.reps]
     )
+    score_line, score_trend = _score_line(average, sum(before) / len(before), len(before))
     return SetComparison(
         averages=(*before, average),
-        score_line=_score_line(average, sum(before) / len(before), len(before)),
-        fault_line=f"{fault.replace('_', ' ').capitalize()}: {detail}" if fault else None,
-        fault_trend=fault_trend,
+        score_line=score_line,
+        score_trend=score_trend,
         fault=fault,
         fault_detail=detail,
+        fault_trend=fault_trend,
     )
 
 
-def _score_line(average: float, before: float, sets: int) -> str:
+def _score_line(average: float, before: float, sets: int) -> tuple[str, str]:
+    """The line on the average score against ``before``, and its trend."""
     over = "your last set" if sets == 1 else f"your last {sets} sets"
     change = round(average - before)
     if abs(average - before) < LEVEL_POINTS:
-        return f"Level with {over} ({before:.0f})"
-    return f"{'Up' if change > 0 else 'Down'} {abs(change)} on {over} ({before:.0f})"
+        return f"Level with {over} ({before:.0f})", "same"
+    if change > 0:
+        return f"Up {change} on {over} ({before:.0f})", "better"
+    return f"Down {-change} on {over} ({before:.0f})", "worse"
 
 
 def _fault_line(

@@ -79,6 +79,7 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
     """Average score (big), then the main fault and its cue — or the clean-set praise."""
     unit = layout.unit
     gap = round(0.02 * unit)
+    comparison = view.comparison  # this set against the lifter's last sets, if any
     if view.scores:
         used = canvas.text(
             "average_label", "AVERAGE SCORE", box, layout.cap_small, LABEL, align="centre"
@@ -88,7 +89,7 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             "average_big",
             str(average),
             _below(box, used, gap),
-            (0.075 if view.comparison else 0.1) * unit,  # room for the comparison lines
+            (0.075 if comparison else 0.1) * unit,  # room for the comparison lines
             score_colour(average),
             align="centre",
             no_descenders=True,
@@ -100,7 +101,7 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             + fonts.block_height(fonts.size_for_cap(0.045 * unit), 1)
             + round(4.5 * gap)
         )
-        if view.comparison is not None:
+        if comparison is not None:
             reserve += 2 * (fonts.block_height(fonts.size_for_cap(layout.cap_small), 1) + gap)
         dots.height = max(0, min(round(0.12 * unit), dots.height - reserve))
         used = draw_score_dots(
@@ -112,12 +113,11 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             centred=True,
             average=False,
         )
-        if view.comparison is not None:
-            line = view.comparison.score_line
-            colour = PRAISE if line.startswith("Up") else FORM if line.startswith("Down") else LABEL
-            used = canvas.text(
-                "trend", line, _below(box, used, gap), layout.cap_small, colour, align="centre"
-            )
+        if comparison is not None:
+            used = _trend_line(
+                canvas, layout, _below(box, used, gap), "trend", comparison.score_line,
+                comparison.score_trend,
+            )  # fmt: skip
     else:
         used = canvas.text(
             "average_label", "No reps counted", box, layout.cap_guidance, LABEL, align="centre"
@@ -136,7 +136,9 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
             max_lines=2,
             min_cap_px=0.7 * layout.cap_small,
         )
-        _draw_fault_trend(canvas, layout, _below(rest, used, gap), view)
+        if comparison is not None and comparison.fault_line is not None:
+            _trend_line(canvas, layout, _below(rest, used, gap), "fault_trend",
+                        comparison.fault_line, comparison.fault_trend)  # fmt: skip
         return
     colour = fault_colour(view.main_fault)
     label = f"MAIN FAULT: {fault_name(view.main_fault).upper()}"
@@ -150,17 +152,9 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
         max_lines=2,
         min_cap_px=0.7 * layout.cap_small,
     )
-    comparison = view.comparison
     if comparison is not None and comparison.fault == view.main_fault and comparison.fault_detail:
-        used = canvas.text(
-            "fault_trend",
-            comparison.fault_detail,
-            _below(rest, used, gap // 2),
-            layout.cap_small,
-            TREND_COLOURS.get(comparison.fault_trend, LABEL),
-            align="centre",
-            min_cap_px=0.7 * layout.cap_small,
-        )
+        used = _trend_line(canvas, layout, _below(rest, used, gap // 2), "fault_trend",
+                           comparison.fault_detail, comparison.fault_trend)  # fmt: skip
     if view.main_cue:
         used = canvas.text(
             "fault_cue",
@@ -177,16 +171,17 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
 TREND_COLOURS = {"better": PRAISE, "worse": FORM, "same": LABEL}
 
 
-def _draw_fault_trend(canvas: Canvas, layout: Layout, box: pygame.Rect, view: SummaryView) -> None:
-    """How the fault that matters went against the lifter's last sets, in one small line."""
-    if view.comparison is None or view.comparison.fault_line is None:
-        return
-    canvas.text(
-        "fault_trend",
-        view.comparison.fault_line,
+def _trend_line(
+    canvas: Canvas, layout: Layout, box: pygame.Rect, kind: str, text: str, trend: str
+) -> pygame.Rect:
+    """One small centred line on how something went against the lifter's last sets,
+    coloured by its ``trend``; the box it used."""
+    return canvas.text(
+        kind,
+        text,
         box,
         layout.cap_small,
-        TREND_COLOURS.get(view.comparison.fault_trend, LABEL),
+        TREND_COLOURS.get(trend, LABEL),
         align="centre",
         min_cap_px=0.7 * layout.cap_small,
     )
