@@ -105,14 +105,12 @@ def text_surface(text: str, size: int, colour: Colour) -> pygame.Surface:
     return _text_surface(text, size, colour)
 
 
-@lru_cache(maxsize=512)
-def _text_surface(text: str, size: int, colour: Colour) -> pygame.Surface:
+def _render(text: str, size: int, colour: Colour) -> pygame.Surface:
     return font(size).render(text, True, colour)
 
 
-@lru_cache(maxsize=24)
-def _large_text_surface(text: str, size: int, colour: Colour) -> pygame.Surface:
-    return font(size).render(text, True, colour)
+_text_surface = lru_cache(maxsize=512)(_render)
+_large_text_surface = lru_cache(maxsize=24)(_render)
 
 
 @lru_cache(maxsize=512)
