@@ -18,6 +18,7 @@ from appliance.audio.config import AudioConfig
 from appliance.coach.config import CueConfig
 from appliance.controls.config import ControlsConfig
 from appliance.errors import BadConfig
+from appliance.paths import state_path
 from appliance.settings import Rule, check_section, coerce, setting
 
 CONFIG_ENV = "HINGE_MIRROR_CONFIG"
@@ -28,12 +29,7 @@ SYSTEM_CONFIG = Path("/etc/hinge-mirror/config.toml")
 def default_model_dir() -> Path:
     """Where model weights are installed: ``$HINGE_MIRROR_MODEL_DIR``, else the service's
     state directory (``$STATE_DIRECTORY``, set by systemd), else the user's data folder."""
-    if env := os.environ.get(MODEL_DIR_ENV):
-        return Path(env)
-    if state := os.environ.get("STATE_DIRECTORY"):
-        return Path(state.split(":")[0]) / "models"
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "hinge-mirror" / "models"
+    return state_path("models", override_env=MODEL_DIR_ENV)
 
 
 MAX_PEOPLE = 6

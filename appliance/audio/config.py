@@ -3,21 +3,18 @@ rendered phrases are cached."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from appliance.paths import state_path
 from appliance.settings import check_section, setting
 
 
 def default_cache_dir() -> Path:
     """Where rendered phrases are cached: ``$STATE_DIRECTORY/voice`` under systemd, else
     ``$XDG_CACHE_HOME/hinge-mirror/voice``, else ``~/.cache/hinge-mirror/voice``."""
-    if state := os.environ.get("STATE_DIRECTORY"):
-        return Path(state.split(":")[0]) / "voice"
-    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache_home) / "hinge-mirror" / "voice"
+    return state_path("voice", xdg_env="XDG_CACHE_HOME", xdg_default=".cache")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from appliance.history.queries import (
     visit_counts,
 )
 from appliance.history.records import DailyCount, SetRecord, metrics_to_json, to_json
+from appliance.paths import state_path
 from appliance.types import CueEvent, Rep
 
 log = logging.getLogger("hinge_mirror.history")
@@ -53,12 +53,7 @@ Clock = Callable[[], float]
 def default_history_path() -> Path:
     """``$HINGE_MIRROR_HISTORY``, else ``$STATE_DIRECTORY/history.sqlite`` (systemd), else
     ``$XDG_DATA_HOME/hinge-mirror/history.sqlite`` (``~/.local/share`` by default)."""
-    if env := os.environ.get(HISTORY_ENV):
-        return Path(env)
-    if state := os.environ.get("STATE_DIRECTORY"):
-        return Path(state.split(":")[0]) / "history.sqlite"
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "hinge-mirror" / "history.sqlite"
+    return state_path("history.sqlite", override_env=HISTORY_ENV)
 
 
 def open_history(
