@@ -7,6 +7,8 @@ write goes to pytest's temporary folders.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,18 @@ PEER_DATA = SHARED / "peer" / "tf-examples-pose" / "test_data"
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.pop("HINGE_MIRROR_CONFIG", None)
+
+
+def hinge_mirror(*args: str, history: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command line (``python -m appliance ARGS``), its history at ``history`` if
+    given (else the temporary one every test gets)."""
+    env = (
+        dict(os.environ) if history is None else dict(os.environ, HINGE_MIRROR_HISTORY=str(history))
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "appliance", *args], env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
 
 
 def need(path: Path) -> Path:

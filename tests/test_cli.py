@@ -5,19 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from appliance import errors
-from tests.conftest import PEER_DATA, SHARED_MEDIA, need
-
-
-def hinge_mirror(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], capture_output=True, text=True, timeout=120
-    )
+from tests.conftest import PEER_DATA, SHARED_MEDIA, hinge_mirror, need
 
 
 def assert_one_line_error(done: subprocess.CompletedProcess[str], code: int, *words: str) -> None:

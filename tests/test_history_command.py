@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 from appliance.synthetic import make_set
-
-
-def hinge_mirror(history: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, HINGE_MIRROR_HISTORY=str(history))
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], env=env, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
+from tests.conftest import hinge_mirror
 
 
 def test_an_analysed_recording_is_imported_and_the_export_round_trips_times_included(
@@ -30,7 +21,7 @@ def test_an_analysed_recording_is_imported_and_the_export_round_trips_times_incl
     report = tmp_path / "report.json"
     assert (
         hinge_mirror(
-            tmp_path / "unused.sqlite", "analyze", str(recording), "--json", str(report)
+            "analyze", str(recording), "--json", str(report), history=tmp_path / "unused.sqlite"
         ).returncode
         == 0
     )
@@ -39,13 +30,13 @@ def test_an_analysed_recording_is_imported_and_the_export_round_trips_times_incl
     os.utime(report, (analysed_at, analysed_at))
 
     first = tmp_path / "first.sqlite"
-    done = hinge_mirror(first, "history", "import", str(report), "--person", "Ada")
+    done = hinge_mirror("history", "import", str(report), "--person", "Ada", history=first)
     assert done.returncode == 0, done.stderr
-    listed = hinge_mirror(first, "history")
+    listed = hinge_mirror("history", history=first)
     assert "Ada" in listed.stdout
     assert "4 reps" in listed.stdout
     assert "squatting" in listed.stdout
-    export = json.loads(hinge_mirror(first, "history", "--json").stdout)
+    export = json.loads(hinge_mirror("history", "--json", history=first).stdout)
     (recorded,) = export["sets"]
     assert recorded["person"] == "Ada"
     assert recorded["started_at"] == recorded["ended_at"] == "2026-03-14T18:05:30"
@@ -55,9 +46,12 @@ def test_an_analysed_recording_is_imported_and_the_export_round_trips_times_incl
     exported.write_text(json.dumps(export))
     second = tmp_path / "second.sqlite"
     assert (
-        hinge_mirror(second, "history", "import", str(exported), "--person", "Ada").returncode == 0
+        hinge_mirror(
+            "history", "import", str(exported), "--person", "Ada", history=second
+        ).returncode
+        == 0
     )
-    again = json.loads(hinge_mirror(second, "history", "--json").stdout)
+    again = json.loads(hinge_mirror("history", "--json", history=second).stdout)
     # Whole, times included. The export keeps local times to the second, so a time that had
     # a fraction in the first database comes back without it (the export is still the same).
     assert again == export
@@ -66,7 +60,7 @@ def test_an_analysed_recording_is_imported_and_the_export_round_trips_times_incl
 def test_importing_something_that_is_not_a_report_is_exit_2_with_one_line(tmp_path: Path) -> None:
     junk = tmp_path / "notes.json"
     junk.write_text('{"hello": 1}')
-    done = hinge_mirror(tmp_path / "h.sqlite", "history", "import", str(junk))
+    done = hinge_mirror("history", "import", str(junk), history=tmp_path / "h.sqlite")
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "neither an analyze report nor a history export" in done.stderr
@@ -83,11 +77,14 @@ def test_three_recorded_sets_are_drawn_by_history_plot(tmp_path: Path) -> None:
         )
         report = tmp_path / f"report{seed}.json"
         assert (
-            hinge_mirror(history, "analyze", str(recording), "--json", str(report)).returncode == 0
+            hinge_mirror(
+                "analyze", str(recording), "--json", str(report), history=history
+            ).returncode
+            == 0
         )
-        assert hinge_mirror(history, "history", "import", str(report)).returncode == 0
+        assert hinge_mirror("history", "import", str(report), history=history).returncode == 0
     plot = tmp_path / "progress.png"
-    done = hinge_mirror(history, "history", "--plot", str(plot))
+    done = hinge_mirror("history", "--plot", str(plot), history=history)
     assert done.returncode == 0, done.stderr
     assert "3 set(s)" in done.stdout
     image = pygame.image.load(str(plot))
@@ -114,9 +111,15 @@ def test_history_csv_has_a_row_per_rep_for_a_spreadsheet(tmp_path: Path) -> None
     recording = tmp_path / "set.jsonl"
     make_set(mode="drill", reps=3, faults={2: {"squatting"}}, seed=9).write_jsonl(recording)
     report = tmp_path / "report.json"
-    assert hinge_mirror(history, "analyze", str(recording), "--json", str(report)).returncode == 0
-    assert hinge_mirror(history, "history", "import", str(report), "--person", "Bo").returncode == 0
-    done = hinge_mirror(history, "history", "--csv")
+    assert (
+        hinge_mirror("analyze", str(recording), "--json", str(report), history=history).returncode
+        == 0
+    )
+    assert (
+        hinge_mirror("history", "import", str(report), "--person", "Bo", history=history).returncode
+        == 0
+    )
+    done = hinge_mirror("history", "--csv", history=history)
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert [r["rep"] for r in rows] == ["1", "2", "3"]
     assert [r["faults"] for r in rows] == ["", "squatting", ""]
@@ -146,7 +149,7 @@ def test_a_months_export_imported_into_a_fresh_database_exports_the_same_to_the_
         cut_off = store.start_set(store.start_session("Ada", at=april_1), "drill", at=april_1 + 5)
         store.add_rep(cut_off, Rep(1, 1.0, 2.0, 3.0, (), 95, {}, {}), at=april_1 + 9.5)
 
-    export = hinge_mirror(first, "history", "--json")
+    export = hinge_mirror("history", "--json", history=first)
     assert export.returncode == 0, export.stderr
     exported = tmp_path / "export.json"
     exported.write_text(export.stdout)
@@ -160,6 +163,6 @@ def test_a_months_export_imported_into_a_fresh_database_exports_the_same_to_the_
     assert sets[-1]["ended_at"] is None  # cut off by a power cut: stays so
 
     second = tmp_path / "second.sqlite"
-    done = hinge_mirror(second, "history", "import", str(exported), "--person", "Ada")
+    done = hinge_mirror("history", "import", str(exported), "--person", "Ada", history=second)
     assert done.returncode == 0, done.stderr
-    assert hinge_mirror(second, "history", "--json").stdout == export.stdout
+    assert hinge_mirror("history", "--json", history=second).stdout == export.stdout

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,6 +21,7 @@ from appliance.history import (
 )
 from appliance.history.schema import MIGRATIONS, migrate, user_version
 from appliance.types import FAULT_IDS, CueEvent, Rep
+from tests.conftest import hinge_mirror
 
 MAY_9_EVENING = datetime(2026, 5, 9, 18, 40, 0).timestamp()
 PERSONAL = (b"zelda", b"eyes on the floor", b"knee_flexion", b"hip_y", b"wrists not visible")
@@ -70,14 +68,6 @@ def assert_only_the_count_is_on_disk(db: Path, count: tuple[object, ...]) -> Non
         assert secret not in raw, secret
 
 
-def hinge_mirror(history: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, HINGE_MIRROR_HISTORY=str(history))
-    return subprocess.run(
-        [sys.executable, "-m", "appliance", *args], env=env, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
-
-
 def test_a_studio_visitors_two_sets_add_2_sets_and_9_reps_to_the_days_deadlift_count(tmp_path):
     db = tmp_path / "history.sqlite"
     store = open_history(db, studio=True, anonymous_counts=True)
@@ -120,16 +110,16 @@ def test_history_counts_prints_a_line_per_day_and_mode_and_json_with_json(tmp_pa
         visit(store, [("deadlift", 4), ("deadlift", 5)], MAY_9_EVENING, None)
         visit(store, [("drill", 3)], MAY_9_EVENING + 86_400.0, None)
 
-    done = hinge_mirror(db, "history", "--counts")
+    done = hinge_mirror("history", "--counts", history=db)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 2
     assert lines[0].split() == ["2026-05-09", "deadlift", "2", "sets", "9", "reps"]
     assert lines[1].split() == ["2026-05-10", "drill", "1", "sets", "3", "reps"]
-    as_json = hinge_mirror(db, "history", "--counts", "--json", "--since", "2026-05-10")
+    as_json = hinge_mirror("history", "--counts", "--json", "--since", "2026-05-10", history=db)
     assert json.loads(as_json.stdout) == [{"day": "2026-05-10", "mode": "drill", "sets": 1,
                                            "reps": 3}]  # fmt: skip
-    refused = hinge_mirror(db, "history", "--counts", "--person", "Ada")
+    refused = hinge_mirror("history", "--counts", "--person", "Ada", history=db)
     assert refused.returncode == 2
     assert len(refused.stderr.strip().splitlines()) == 1
 
