@@ -95,6 +95,15 @@ class LoopStats:
         return statistics.median(latencies) * 1000.0, p95(latencies) * 1000.0
 
 
+ON_PROGRESS_SCREEN: dict[Control, Control | None] = {
+    Control.MODE_DRILL: Control.PREVIOUS_PERSON,
+    Control.MODE_DEADLIFT: Control.NEXT_PERSON,
+    Control.SET_TOGGLE: Control.PROGRESS,  # closes it
+    Control.RECALIBRATE: None,  # nobody is standing for it
+}
+"""What a control means while the progress screen shows (``None``: nothing)."""
+
+
 class LiveLoop:
     """One appliance run. ``keyboard`` maps the screen's events to control events."""
 
@@ -182,10 +191,10 @@ class LiveLoop:
         """Act on a button or key. On the progress screen DRILL and DEADLIFT step through
         the people and SET closes it (three buttons, so they mean what the screen shows)."""
         now = self.frame_time
+        control: Control | None = event.control
         if self.session.progress is not None:
-            self._handle_on_progress(event.control, now)
-            return
-        match event.control:
+            control = ON_PROGRESS_SCREEN.get(event.control, event.control)
+        match control:
             case Control.MODE_DRILL:
                 self.session.set_mode("drill", now)
             case Control.MODE_DEADLIFT:
@@ -204,21 +213,6 @@ class LiveLoop:
                 self.show_diagnostics = not self.show_diagnostics
             case Control.QUIT:
                 self._quit = True
-
-    def _handle_on_progress(self, control: Control, now: float) -> None:
-        match control:
-            case Control.MODE_DRILL | Control.PREVIOUS_PERSON:
-                self.session.choose_person(-1, now)
-            case Control.MODE_DEADLIFT | Control.NEXT_PERSON:
-                self.session.choose_person(1, now)
-            case Control.SET_TOGGLE | Control.PROGRESS:
-                self.session.close_progress()
-            case Control.DIAGNOSTICS:
-                self.show_diagnostics = not self.show_diagnostics
-            case Control.QUIT:
-                self._quit = True
-            case Control.RECALIBRATE:
-                pass
 
     # -- steps -------------------------------------------------------------------------
 
