@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "appliance.run",
     "appliance.pose.command",
     "appliance.analyze.command",
+    "appliance.evaluate.command",
     "appliance.bench",
     "appliance.doctor",
     "appliance.modelstore.command",

@@ -244,8 +244,10 @@ def test_a_known_lifter_who_goes_straight_to_the_bar_is_judged_against_her_own_p
     assert "head_up" in first_rep(session).faults  # from her first rep on
     session.choose_person(1, clock.t)  # Ben has never stood still in front of this mirror
     bens_first = first_rep(session)
+    # Without his own posture Ben is judged against generic norms with wide margins (real
+    # lifters look ahead at the floor): the same moderate head lift is not called on him.
+    assert "head_up" not in bens_first.unjudged
     assert "head_up" not in bens_first.faults
-    assert "head_up" in bens_first.unjudged
 
 
 def test_through_the_real_buttons_hold_deadlift_then_press_deadlift_and_set(

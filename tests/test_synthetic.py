@@ -413,3 +413,49 @@ def test_any_set_has_its_reps_in_order_inside_the_set(
     assert all(s.poses[frame_at(s, t)] is not None for t in times)
     good = [r.bottom_s - r.start_s for r in s.reps if "rushed" not in r.faults]
     assert min(good, default=2.0) >= 1.2
+
+
+@pytest.mark.parametrize(
+    ("fault", "measure", "mild", "clear"),
+    [
+        ("squatting", lambda s: knee_flexion(s)[at_bottom(s)], 105.0, 125.0),
+        ("shallow_hinge", lambda s: trunk_deg(s)[at_bottom(s)], 38.0, 25.0),
+        ("bar_drift", lambda s: wrist_ahead_of_shin(s)[at_bottom(s)], 0.6, 0.9),
+        ("hyperextension", lambda s: -trunk_deg(s)[frame_at(s, s.reps[1].end_s)], 12.0, 22.0),
+        ("incomplete_lockout", lambda s: trunk_deg(s)[frame_at(s, s.reps[1].end_s)], 20.0, 35.0),
+        ("rushed", lambda s: s.reps[1].bottom_s - s.reps[1].start_s, 0.7, 0.4),  # + half a pause
+    ],
+)
+def test_mild_is_plainly_the_fault_and_clear_is_more_with_the_default_between(
+    fault: str, measure: Any, mild: float, clear: float
+) -> None:
+    """Named severities: "mild" (0.5) is still plainly the fault, "clear" (1.0) more; the
+    default 0.8 lies between. Measured on the keypoints, side view, exact keypoints."""
+    good = measure(lifter())
+    found = {
+        name: measure(
+            make_set("deadlift", reps=2, faults={2: {fault}}, severity=name, noise=CLEAN, seed=7)
+        )
+        for name in ("mild", "clear")
+    }
+    assert found["mild"] == pytest.approx(mild, rel=0.12, abs=1.5 if mild > 1 else 0.06)
+    assert found["clear"] == pytest.approx(clear, rel=0.12, abs=1.5 if clear > 1 else 0.06)
+    assert abs(found["mild"] - good) > 0.4 * abs(clear - good)  # a clear gap from good
+    default = measure(lifter(fault=fault))
+    assert min(mild, clear) - 0.05 * abs(clear) <= default <= max(mild, clear) + 0.05 * abs(clear)
+
+
+def test_head_up_and_rounding_by_name_and_locked_knees_stay_locked_through_the_lowering() -> None:
+    def built(fault: str, severity: str) -> SyntheticSet:
+        return make_set("deadlift", reps=2, faults={2: {fault}}, severity=severity, seed=7)
+
+    for severity, neck, rounding, knee in (("mild", 35, 0.45, 4.0), ("clear", 55, 0.8, 0.0)):
+        assert built("head_up", severity).angles.neck_deg.max() == pytest.approx(neck)
+        assert built("rounded_back", severity).angles.rounding.max() == pytest.approx(rounding)
+        s = built("locked_knees", severity)
+        rep = s.reps[1]
+        lowering = slice(frame_at(s, rep.start_s), frame_at(s, rep.bottom_s))
+        assert s.angles.knee_deg[lowering].max() <= 4.0 + 1e-9
+        assert s.angles.knee_deg[frame_at(s, rep.bottom_s)] == pytest.approx(knee)
+    with pytest.raises(ValueError, match="severity"):
+        make_set(faults={1: {"head_up"}}, severity="awful")

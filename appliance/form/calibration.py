@@ -39,6 +39,7 @@ class Baseline:
     torso_px: float
     trunk_right_deg: float
     neck_right_deg: float
+    hip_extension_right_deg: float = 0.0
 
     @classmethod
     def from_frames(cls, frames: list[FrameFeatures], t_s: float) -> Baseline:
@@ -48,14 +49,20 @@ class Baseline:
             torso_px=float(statistics.median(f.torso_px for f in frames)),
             trunk_right_deg=float(statistics.median(f.trunk_signed_deg(1.0) for f in frames)),
             neck_right_deg=float(statistics.median(f.neck_flexion_deg(1.0) for f in frames)),
+            hip_extension_right_deg=float(
+                statistics.median(f.hip_extension_deg(1.0) for f in frames)
+            ),
         )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Baseline | None:
         """A baseline as stored (``dataclasses.asdict``), or ``None`` if it is not one."""
         try:
-            values = {name: float(data[name]) for name in cls.__dataclass_fields__}  # type: ignore[index]
-        except (KeyError, TypeError, ValueError):
+            values = {
+                name: float(data.get(name, field.default))  # type: ignore[union-attr]
+                for name, field in cls.__dataclass_fields__.items()
+            }
+        except (AttributeError, TypeError, ValueError):
             return None
         if not all(math.isfinite(v) for v in values.values()) or values["torso_px"] <= 0:
             return None
@@ -64,6 +71,10 @@ class Baseline:
     def trunk_deg(self, facing: float) -> float:
         """Standing trunk angle from vertical, forward + (degrees)."""
         return facing * self.trunk_right_deg
+
+    def hip_extension_deg(self, facing: float) -> float:
+        """Standing trunk against the leg line, forward + (degrees)."""
+        return facing * self.hip_extension_right_deg
 
     def neck_deg(self, facing: float) -> float:
         """Neutral head position: ear below (+) or above (-) the trunk line (degrees)."""

@@ -9,25 +9,31 @@ counter. A rep is judged (``faults``) a moment after lockout, when the top is kn
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from dataclasses import dataclass, field, replace
 
 from appliance.errors import BadInput
 from appliance.form.calibration import Baseline, Calibrator
-from appliance.form.faults import RepContext, Sample, judge_rep
-from appliance.form.features import FrameFeatures, extract, side_scores
+from appliance.form.faults import RepContext, Sample, Unjudged, judge_rep, knee_at_bottom
+from appliance.form.features import FrameFeatures, extract
 from appliance.form.reps import RepDetector, RepWindow
 from appliance.form.scoring import score_rep
+from appliance.form.side import NearSide
+from appliance.form.stance import StanceTracker, Travel
 from appliance.form.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from appliance.form.view import ViewTracker
-from appliance.types import FAULT_IDS, MODES, FormUpdate, Pose, Rep
+from appliance.types import FAULT_IDS, KEYPOINT_INDEX, MODES, FormUpdate, Pose, Rep
+
+SIDES = ("left", "right")
 
 _SETTLED_DEG = 4.0  # within this of the settled top counts as locked out
-_SIDE_VOTES = 15  # frames of scores before the lifter's side is fixed for the set
 _BUFFER_S = 30.0  # seconds of frames kept for judging the rep in progress
 _FORGET_PERSON_S = 3.0  # absent this long: the next person is someone new
-# A torso at more than this share of its standing height is upright within length noise.
-_FORESHORTENING_NOISE = 0.94
+# The standing torso length is known to within this share (noise, perspective, sway): a
+# torso this much shorter than standing still counts as upright.
+_LENGTH_NOISE = 0.06
+_REFERENCE_SHARE = 0.9  # the reference torso: this percentile of the recent lengths
 _MISSING_PARTS = (
     ("hip", "hips"),
     ("knee", "knees"),
@@ -39,8 +45,9 @@ _MISSING_PARTS = (
 
 @dataclass(frozen=True)
 class SetSummary:
-    """The whole set so far: the view, the finished reps, the faults that could not be
-    judged on any rep and why (fault id -> reason), whether anyone was seen at all."""
+    """The whole set so far: the view (the one most reps were judged in), the finished
+    reps, the faults that could not be judged on any rep and why (fault id -> reason),
+    whether anyone was seen at all."""
 
     mode: str
     view: str
@@ -67,12 +74,14 @@ class FormEvaluator:
         self.th = thresholds or DEFAULT_THRESHOLDS
         self.calibrator = Calibrator(self.th, prior)
         self.views = ViewTracker(self.th)
-        self.detector = RepDetector(self.th)
+        self.detector = RepDetector(self.th, self._set_up_at_floor if mode == "deadlift" else None)
         self.reps: list[Rep] = []
+        self._lockouts: list[float] = []  # hip extension at each judged rep's top (deg)
+        self._rep_views: list[str] = []  # the view each rep was judged in
         self._frames = 0
         self._person_seen = False
-        self._side: str | None = None
-        self._side_votes: list[tuple[float, float]] = []
+        self.near_side = NearSide()
+        self.stance = StanceTracker(self.th.min_score)
         self._samples: deque[Sample] = deque()
         self._torso: deque[tuple[float, float]] = deque()  # (t_s, torso_px) lately
         self._pending: RepWindow | None = None
@@ -92,14 +101,16 @@ class FormEvaluator:
         if pose is None or not pose.person_present:
             return self._absent(t_s, completed)
         self._person_seen = True
-        side = self._choose_side(pose)
+        rows = pose.yx_score.tolist()
+        side = self.near_side.update(rows, t_s)
         # Dated on the caller's clock: every time the evaluator keeps is on that one clock.
         features, _ = extract(pose, side, self.th.min_score, t_s)
-        missing = self._missing(features)
+        missing = self._missing(features, rows)
         if not features.seen("shoulder", "hip", min_score=self.th.min_score):
             return self._absent(t_s, completed, missing=missing, present=True)
         self._last_seen_t = t_s
         hinge = self._hinge_deg(features)
+        self.stance.update(features, self._reference_torso())
         self._samples.append(Sample(features, hinge))
         while self._samples and self._samples[0].features.t_s < t_s - _BUFFER_S:
             self._samples.popleft()
@@ -133,8 +144,10 @@ class FormEvaluator:
             reasons = [rep.unjudged[fault] for rep in self.reps if fault in rep.unjudged]
             if reasons and len(reasons) == len(self.reps):
                 always[fault] = max(set(reasons), key=reasons.count)
+        views = self._rep_views or [self.views.view]
+        view = max(dict.fromkeys(views), key=views.count)  # the view most reps were seen in
         return SetSummary(
-            self.mode, self.views.view, tuple(self.reps), always, self._person_seen, self._frames
+            self.mode, view, tuple(self.reps), always, self._person_seen, self._frames
         )
 
     # -- helpers -----------------------------------------------------------------------
@@ -152,7 +165,9 @@ class FormEvaluator:
             self._live_since = None
         if gone_s > _FORGET_PERSON_S and not present:
             self.calibrator.reset()
-            self._side, self._side_votes = None, []
+            self.near_side.reset()
+            self.stance.reset()
+            self._torso.clear()
         return FormUpdate(
             t_s=t_s,
             view=self.views.view,
@@ -163,49 +178,42 @@ class FormEvaluator:
             calibrated=self.calibrator.baseline is not None,
         )
 
-    def _choose_side(self, pose: Pose) -> str:
-        if self._side is not None:
-            return self._side
-        rows = pose.yx_score.tolist()
-        self._side_votes.append(side_scores(rows))
-        left = sum(v[0] for v in self._side_votes)
-        right = sum(v[1] for v in self._side_votes)
-        side = "left" if left >= right else "right"
-        if len(self._side_votes) >= _SIDE_VOTES:
-            self._side = side
-        return side
-
     def _hinge_deg(self, features: FrameFeatures) -> float:
-        """Trunk inclination (degrees). Side-on it is the 2-D angle of the hip→shoulder
-        line. Facing the camera the trunk bends toward the lens and mostly shortens
-        instead: then the angle whose cosine is the torso's height over its standing
-        length counts too, once the shortening is clear of length noise."""
-        t, torso = features.t_s, features.torso_px
-        self._torso.append((t, torso))
+        """Trunk inclination from vertical (degrees), in any view. Side-on it is the 2-D
+        angle of the near hip→shoulder line. Turned toward the camera the trunk also bends
+        along the line of sight, which shows only as a shorter torso: the part of the
+        standing length missing from the picture is that depth. Within the length's noise
+        (``_LENGTH_NOISE``) nothing is added, so standing reads as upright."""
+        t = features.t_s
+        shoulder, hip = features.mid_shoulder, features.mid_hip  # steadier than one side
+        self._torso.append((t, math.hypot(shoulder.x - hip.x, shoulder.y - hip.y)))
         while self._torso[0][0] < t - self.th.torso_window_s:
             self._torso.popleft()
-        angle = features.trunk_2d_deg
-        if self.views.view not in ("front", "oblique"):
-            return angle
-        baseline = self.calibrator.baseline
-        if baseline is not None:
-            reference = baseline.torso_px
-        else:
-            lengths = sorted(length for _, length in self._torso)
-            reference = lengths[int(0.8 * (len(lengths) - 1))]
-        upright = (features.hip.y - features.shoulder.y) / max(1e-6, reference)
-        if upright >= _FORESHORTENING_NOISE:
-            return angle
-        return max(angle, math.degrees(math.acos(max(-1.0, upright))))
+        if self.views.view == "side":
+            return features.trunk_2d_deg  # side-on a shorter torso is rounding or noise
+        dx, up = shoulder.x - hip.x, hip.y - shoulder.y
+        reference = self._reference_torso() * (1.0 - _LENGTH_NOISE)
+        depth_sq = max(0.0, reference * reference - up * up - dx * dx)
+        return math.degrees(math.atan2(math.sqrt(dx * dx + depth_sq), up))
 
-    def _missing(self, features: FrameFeatures) -> tuple[str, ...]:
+    def _reference_torso(self) -> float:
+        """The lifter's standing torso length at their distance now (pixels): a high
+        percentile of the lengths of the last ``torso_window_s``."""
+        lengths = sorted(length for _, length in self._torso)
+        if not lengths:
+            return 0.0
+        return lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))]
+
+    def _missing(self, features: FrameFeatures, rows: list[list[float]]) -> tuple[str, ...]:
+        """The parts seen on neither side of the body."""
         th = self.th
-        missing = [
-            name for part, name in _MISSING_PARTS if getattr(features, part).score < th.min_score
-        ]
-        if self.mode == "deadlift" and features.wrist.score < th.min_score:
-            missing.append("wrists")
-        return tuple(missing)
+        wanted = [*_MISSING_PARTS, *((("wrist", "wrists"),) if self.mode == "deadlift" else ())]
+        return tuple(
+            name
+            for part, name in wanted
+            if getattr(features, part).score < th.min_score
+            and all(rows[KEYPOINT_INDEX[f"{side}_{part}"]][2] < th.min_score for side in SIDES)
+        )
 
     def _live_faults(self, features: FrameFeatures, t_s: float) -> tuple[str, ...]:
         """A back rounding mid-rep is said at once (safety), not at the top: the rep
@@ -232,6 +240,60 @@ class FormEvaluator:
             self._live_since = t_s
         return ("rounded_back",) if t_s - self._live_since >= th.rounded_live_hold_s else ()
 
+    def _set_up_at_floor(self, window: RepWindow) -> bool:
+        """The first rep began by setting up at a weight on the floor: a pause at the
+        bottom, bent over, with the knees bent so far that the hips dropped well toward
+        them (an RDL turns at the bottom with soft knees; a squat keeps the trunk upright).
+        Vertical distances, so in any view."""
+        th = self.th
+        if (
+            window.bottom_pause_s < th.floor_setup_pause_s
+            or window.peak_deg < th.floor_setup_trunk_deg
+        ):
+            return False  # no pause, or the trunk upright: a squat
+        before = [
+            s.features
+            for s in self._samples
+            if window.start_s - th.settled_before_s <= s.features.t_s <= window.start_s
+        ]
+        bottom = [
+            s.features
+            for s in self._samples
+            if window.start_s <= s.features.t_s <= window.lockout_s
+            and s.hinge_deg >= window.peak_deg - 8.0
+        ]
+        standing = [
+            f.knee.y - f.hip.y for f in before if f.seen("knee", "hip", min_score=th.min_score)
+        ]
+        low = [f.knee.y - f.hip.y for f in bottom if f.seen("knee", "hip", min_score=th.min_score)]
+        if not standing or not low:
+            return False  # knees unseen: a pause alone could be a slow turn
+        height = statistics.median(standing)
+        return height > 0 and statistics.median(low) / height < th.floor_setup_hip_drop
+
+    def _planted(self, window: RepWindow) -> bool:
+        """A rep is done in place: the feet settled before it (or at the bar during a
+        set-up pause), planted through it, and still there after the lockout (a lifter who
+        stands up and walks off set the weight down). Walking in or out bending over is
+        no rep."""
+        th, stance = self.th, self.stance
+        during = stance.travel(window.start_s, window.lockout_s)
+        if not _within(during, th.planted_feet_torso, th.planted_hips_torso):
+            return False
+        if window.from_floor:
+            return True  # the lowering that confirmed it shows the lifter stayed
+        before = stance.travel(window.start_s - th.settled_before_s, window.start_s)
+        seen_before = stance.seen_since(window.start_s - 0.8 * th.settled_before_s)
+        set_up = window.bottom_pause_s >= th.setup_pause_s
+        if not set_up and not (
+            seen_before and _within(before, th.settled_feet_torso, th.settled_hips_torso)
+        ):
+            return False
+        if window.steady_top:
+            after = stance.travel(window.lockout_s, window.lockout_s + th.settled_after_s)
+            return _within(after, th.settled_feet_torso, th.settled_hips_torso)
+        return True
+
     @staticmethod
     def _facing_now(features: FrameFeatures) -> float:
         return 1.0 if features.shoulder.x >= features.hip.x else -1.0
@@ -241,9 +303,13 @@ class FormEvaluator:
         if window is None or (not force and t_s < window.lockout_s + self.th.top_window_s):
             return None
         self._pending = None
+        if not self._planted(window):
+            return None
         end = window.lockout_s + self.th.top_window_s
         samples = [s for s in self._samples if window.start_s <= s.features.t_s <= end]
         window = _settled_lockout(window, samples)
+        if self.reps and window.start_s < self.reps[-1].end_s:
+            window = replace(window, start_s=self.reps[-1].end_s)
         facing = _facing(samples)
         context = RepContext(
             window,
@@ -253,8 +319,13 @@ class FormEvaluator:
             self.mode,
             facing,
             self.th,
+            tuple(self._lockouts),
         )
+        if not _deep_enough(context):
+            return None
         judgement = judge_rep(context)
+        if "lockout_hip_extension_deg" in judgement.metrics:
+            self._lockouts.append(judgement.metrics["lockout_hip_extension_deg"])
         rep = Rep(
             index=len(self.reps) + 1,
             start_s=round(window.start_s, 3),
@@ -266,7 +337,26 @@ class FormEvaluator:
             unjudged=judgement.unjudged,
         )
         self.reps.append(rep)
+        self._rep_views.append(self.views.view)
         return rep
+
+
+def _deep_enough(ctx: RepContext) -> bool:
+    """A side-on hinge bends the trunk at least ``rep_side_peak_deg``, or the knees bend
+    like a squat's; a smaller bob with straight legs is a lean, not a rep. Facing the
+    camera the inclination reads low near upright, so the detector's depth stands."""
+    th = ctx.th
+    if ctx.view in ("front", "oblique") or ctx.window.peak_deg >= th.rep_side_peak_deg:
+        return True
+    try:
+        return knee_at_bottom(ctx) >= th.rep_squat_knee_deg
+    except Unjudged:
+        return False
+
+
+def _within(travel: Travel | None, feet: float, hips: float) -> bool:
+    """Unknown travel (too few frames) does not count against a rep."""
+    return travel is None or travel.distance <= (feet if travel.on == "feet" else hips)
 
 
 def _settled_lockout(window: RepWindow, samples: list[Sample]) -> RepWindow:

@@ -40,8 +40,8 @@ PART_NAMES = {
     "nose": "face",
 }
 VIEW_PHRASES = {"front": "the front", "oblique": "an angle", "unknown": "an unclear angle"}
-_MIN_KNEE_TRAVEL_DEG = 15.0  # knees that barely move cannot lead the way up
 NO_BASELINE = "needs your standing posture first (stand still for a second before the set)"
+SWING = "a swing's bell path, speed and gaze are its own (judged as a swing, not a deadlift)"
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ class RepContext:
     mode: str
     facing: float  # +1 the lifter faces right in the image, -1 left
     th: Thresholds
+    # Hip extension (degrees, see ``FrameFeatures.hip_extension_deg``) at the lockouts of
+    # this set's earlier reps: the lifter's own reference when there is no calibration.
+    earlier_lockouts: tuple[float, ...] = ()
 
     def between(self, start_s: float, end_s: float) -> list[Sample]:
         """Samples with ``start_s <= t <= end_s``."""
@@ -114,21 +117,45 @@ def _median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
-def _knee_at_bottom(ctx: RepContext) -> float:
+def is_swing(ctx: RepContext) -> bool:
+    """A kettlebell swing, not a pull: at the top the arms float the bell up in front,
+    wrists at least ``swing_wrist_torso`` torso lengths above the hips (a deadlift's
+    lockout has them hanging at the thighs)."""
+    if ctx.mode != "deadlift":
+        return False
+    w = ctx.window
+    th = ctx.th
+    near_top = [
+        s.features
+        for s in ctx.between(w.lockout_s - 0.3, w.lockout_s + 0.5)
+        if s.features.seen("wrist", "hip", "shoulder", min_score=th.min_score)
+    ]
+    raised = [f for f in near_top if f.hip.y - f.wrist.y > th.swing_wrist_torso * f.torso_px]
+    return len(raised) >= 2
+
+
+def knee_at_bottom(ctx: RepContext) -> float:
+    """Median knee flexion over the rep's deepest stretch (degrees)."""
     return _median(
         [s.features.knee_flexion_deg() for s in _seen(ctx, ctx.bottom, "hip", "knee", "ankle")]
     )
 
 
 def judge_squatting(ctx: RepContext) -> Verdict:
-    """Knees bent a lot while the trunk stays upright for the depth (side), or the hips
-    dropping toward knee height (front)."""
+    """The hinge turned into a squat (coaching.md: a relation of hips, knees and trunk,
+    never knee flexion alone). Side-on: knees well bent and the trunk no more inclined than
+    the shins — in a squat trunk and shins run nearly parallel as the hips sink toward the
+    knees; in any hinge, floor pulls included, the trunk leans well past the shins. From
+    the front: the hips dropped near knee height with the trunk still fairly upright."""
     th = ctx.th
     if ctx.view == "side":
-        knee = _knee_at_bottom(ctx)
-        trunk = ctx.window.peak_deg
-        metrics = {"knee_flexion_deg": knee}
-        return knee > th.squat_knee_deg and knee - trunk > th.squat_knee_over_trunk_deg, metrics
+        bottom = _seen(ctx, ctx.bottom, "shoulder", "hip", "knee", "ankle")
+        knee = _median([s.features.knee_flexion_deg() for s in bottom])
+        trunk = _median([s.features.trunk_signed_deg(ctx.facing) for s in bottom])
+        shin = _median([s.features.shin_signed_deg(ctx.facing) for s in bottom])
+        metrics = {"knee_flexion_deg": knee, "shin_deg": shin, "trunk_over_shin_deg": trunk - shin}
+        squat = knee >= th.squat_min_knee_deg and trunk - shin <= th.squat_trunk_over_shin_deg
+        return squat, metrics
     bottom = _seen(ctx, ctx.bottom, "hip", "knee")
     top = _seen(ctx, ctx.top or ctx.bottom, "hip", "knee")
     at_bottom = _median([s.features.knee.y - s.features.hip.y for s in bottom])
@@ -136,18 +163,22 @@ def judge_squatting(ctx: RepContext) -> Verdict:
     if standing <= 1e-6:
         raise Unjudged("can't see your hips above your knees")
     ratio = at_bottom / standing
-    return ratio < th.squat_front_hip_drop, {"hip_height_ratio": ratio}
+    upright = ctx.window.peak_deg < th.squat_front_trunk_deg
+    return ratio < th.squat_front_hip_drop and upright, {"hip_height_ratio": ratio}
 
 
 def judge_locked_knees(ctx: RepContext) -> Verdict:
     """Knees nearly straight at the bottom of a real hinge."""
-    knee = _knee_at_bottom(ctx)
+    bottom = _seen(ctx, ctx.bottom, "hip", "knee", "ankle")
+    knee = _median([s.features.knee_bend_signed_deg(ctx.facing) for s in bottom])
     locked = knee < ctx.th.locked_knee_deg and ctx.window.peak_deg > 30.0
     return locked, {"knee_flexion_deg": knee}
 
 
 def judge_bar_drift(ctx: RepContext) -> Verdict:
     """Wrists far in front of the shin line while bent over (deadlift)."""
+    if is_swing(ctx):
+        raise Unjudged(SWING)
     w = ctx.window
     bent = [s for s in ctx.between(w.start_s, w.lockout_s) if s.hinge_deg > 30.0]
     seen = _seen(ctx, bent, "wrist", "knee", "ankle")
@@ -157,37 +188,59 @@ def judge_bar_drift(ctx: RepContext) -> Verdict:
 
 
 def judge_shallow_hinge(ctx: RepContext) -> Verdict:
-    """The trunk never got near a real hinge (and it was not a squat instead)."""
+    """The trunk never got near a real hinge, and the knees did not make up the depth (a
+    squat, or a floor pull, which reaches the bar with bent knees)."""
     peak = ctx.window.peak_deg
     if peak >= ctx.th.shallow_trunk_deg:
         return False, {"trunk_angle_deg": peak}
-    knee = _knee_at_bottom(ctx)
-    return knee <= ctx.th.squat_knee_deg, {"trunk_angle_deg": peak}
+    knee = knee_at_bottom(ctx)
+    return knee < ctx.th.shallow_max_knee_deg, {"trunk_angle_deg": peak}
 
 
-def _top_trunk(ctx: RepContext, most_upright: bool) -> float:
-    """Trunk angle at the top (degrees, forward +): the typical one, or the typical one of
-    the most upright third (where a lean back shows)."""
-    top = _seen(ctx, ctx.top, "shoulder", "hip")
-    angles = sorted(s.features.trunk_signed_deg(ctx.facing) for s in top)
-    return _median(angles[: max(1, len(angles) // 3)] if most_upright else angles)
+def lockout_extension(ctx: RepContext) -> float:
+    """How far the lifter got toward standing at the top: the hip extension (trunk
+    against the leg line, degrees; 0 standing tall, + still bent, - leaning back) at the
+    most extended moment of the top, over three frames so one frame cannot decide."""
+    top = _seen(ctx, ctx.top, "shoulder", "hip", "ankle")
+    values = [s.features.hip_extension_deg(ctx.facing) for s in top]
+    smooth = sorted(_median(values[i : i + 3]) for i in range(max(1, len(values) - 2)))
+    return smooth[0]
+
+
+def _standing_extension(ctx: RepContext) -> float | None:
+    baseline = ctx.baseline
+    return None if baseline is None else baseline.hip_extension_deg(ctx.facing)
 
 
 def judge_incomplete_lockout(ctx: RepContext) -> Verdict:
-    """The trunk does not come back to standing at the top."""
-    top = _top_trunk(ctx, most_upright=False)
-    if ctx.baseline is None:
-        return top > ctx.th.incomplete_lockout_uncalibrated_deg, {"lockout_trunk_deg": top}
-    behind = top - ctx.baseline.trunk_deg(ctx.facing)
-    return behind > ctx.th.incomplete_lockout_deg, {"lockout_trunk_deg": behind}
+    """The hips do not come through at the top: the trunk stays bent forward of the legs,
+    against the calibrated standing posture, or else against standing tall (0°)."""
+    th = ctx.th
+    extension = lockout_extension(ctx)
+    standing = _standing_extension(ctx)
+    metrics = {"lockout_hip_extension_deg": extension}
+    if standing is not None:
+        return extension - standing > th.incomplete_lockout_deg, metrics
+    return extension > th.incomplete_lockout_uncalibrated_deg, metrics
 
 
 def judge_hyperextension(ctx: RepContext) -> Verdict:
-    """Leaning back past standing at lockout."""
-    if ctx.baseline is None:
-        raise Unjudged(NO_BASELINE)
-    lean = _top_trunk(ctx, most_upright=True) - ctx.baseline.trunk_deg(ctx.facing)
-    return lean < -ctx.th.hyperextension_deg, {"lockout_trunk_deg": lean}
+    """Leaning back past standing at the top: the trunk behind the leg line, against the
+    calibrated standing posture; without one, against standing tall with a wide margin
+    (a barbell at the hips pulls the hip keypoint forward: good lockouts read up to about
+    -20°), or against the lifter's own earlier lockouts in the set."""
+    th = ctx.th
+    extension = lockout_extension(ctx)
+    standing = _standing_extension(ctx)
+    metrics = {"lockout_hip_extension_deg": extension}
+    if standing is not None:
+        return extension - standing < -th.hyperextension_deg, metrics
+    if extension < -th.hyperextension_uncalibrated_deg:
+        return True, metrics
+    earlier = ctx.earlier_lockouts
+    if len(earlier) >= 2:
+        return extension - _median(earlier) < -th.hyperextension_deg, metrics
+    return False, metrics
 
 
 def _neck_at_bottom(ctx: RepContext) -> float:
@@ -196,15 +249,24 @@ def _neck_at_bottom(ctx: RepContext) -> float:
 
 
 def judge_head_up(ctx: RepContext) -> Verdict:
-    """Ear raised above the hip→shoulder line against neutral (side); a face turned to the
-    mirror, nose above the shoulders, while bent over (front)."""
-    if ctx.view == "side":
-        if ctx.baseline is None:
-            raise Unjudged(NO_BASELINE)
-        extension = ctx.baseline.neck_deg(ctx.facing) - _neck_at_bottom(ctx)
-        return extension > ctx.th.head_up_deg, {"neck_extension_deg": extension}
-    bottom = _seen(ctx, ctx.bottom, "nose", "shoulder", "hip")
+    """Side-on: the ear raised above the hip→shoulder line against the calibrated neutral;
+    without one, raised far above it or the face turned up. From the front: a clearly
+    visible face, nose above the shoulders, while bent over."""
     th = ctx.th
+    if ctx.view == "side":
+        if is_swing(ctx):
+            raise Unjudged(SWING)
+        neck = _neck_at_bottom(ctx)
+        if ctx.baseline is not None:
+            extension = ctx.baseline.neck_deg(ctx.facing) - neck
+            return extension > th.head_up_deg, {"neck_extension_deg": extension}
+        bottom = _seen(ctx, ctx.bottom, "ear", "nose")
+        gaze = _median([s.features.gaze_down_deg(ctx.facing) for s in bottom])
+        metrics = {"neck_extension_deg": -neck, "gaze_down_deg": gaze}
+        return -neck > th.head_up_uncalibrated_deg or gaze < th.head_up_gaze_deg, metrics
+    if ctx.window.peak_deg < th.head_up_front_bent_deg:
+        return False, {"face_up_share": 0.0}
+    bottom = _seen(ctx, ctx.bottom, "nose", "shoulder", "hip")
     raised = [
         f.face_score > th.head_up_face_score
         and f.shoulder.y - f.nose.y > th.head_up_nose_torso * f.torso_px
@@ -227,10 +289,11 @@ def torso_reference_px(ctx: RepContext) -> float:
 
 
 def judge_rounded_back(ctx: RepContext) -> Verdict:
-    """The spine rounds: the torso shortens (a curve is shorter than its arc) *and* the
-    head drops toward the floor with the shoulders. Against the calibrated neutral head,
-    the two add up; without one, both must show on their own, because lifters who keep a
-    flat back with the chest up also shorten the torso a little in the camera's eye."""
+    """The spine rounds: the head drops toward the floor with the shoulders (the ear
+    below the hip→shoulder line: the upper back bends past the chord) and the torso
+    shortens (a curve is shorter than its arc). Against the calibrated neutral head the
+    two add up; without one, either a clearly dropped head with some shortening, or a
+    clearly shortened torso with the head not held up."""
     th = ctx.th
     reference = torso_reference_px(ctx)
     if reference <= 0:
@@ -241,8 +304,9 @@ def judge_rounded_back(ctx: RepContext) -> Verdict:
     metrics = {"torso_ratio": ratio, "neck_flexion_deg": neck}
     shrink = max(0.0, 1.0 - ratio) / th.rounded_torso_shrink
     if ctx.baseline is None:
-        rounded = ratio < th.rounded_uncalibrated_ratio and neck > th.rounded_uncalibrated_neck_deg
-        return rounded, metrics
+        dropped = neck > th.rounded_uncalibrated_neck_deg and ratio < th.rounded_some_shrink
+        shortened = ratio < th.rounded_uncalibrated_ratio and neck > th.rounded_head_held_deg
+        return dropped or shortened, metrics
     drop = neck - ctx.baseline.neck_deg(ctx.facing)
     metrics["neck_flexion_deg"] = drop
     head = drop / th.rounded_neck_deg
@@ -250,29 +314,35 @@ def judge_rounded_back(ctx: RepContext) -> Verdict:
 
 
 def judge_hips_rise_early(ctx: RepContext) -> Verdict:
-    """On the way up the hips rise before the chest: the knees straighten (lifting the
-    hips) while the trunk stays as bent as at the bottom. Two measures must agree: how
-    far the knees' straightening runs ahead of the trunk's rise (upper quartile over the
-    ascent, as a share of each), and how much the trunk had risen (degrees) by the time
-    the knees were 80 % straight. A conventional pull's first phase (knees first, back
-    angle held) still lets the trunk rise by then; a "stripper pull" does not."""
-    ascent = _seen(ctx, ctx.ascent, "shoulder", "hip", "knee", "ankle")
-    if len(ascent) < 6:
+    """On the way up the hips rise before the chest: from the deepest knee bend of the
+    rep (coaching.md: not the deepest trunk angle — by then the hips have shot up), the
+    knees straighten while the trunk angle barely changes. Measured when the knees have
+    done ``hips_early_knee_share`` of their straightening: how much of its own rise the
+    trunk had done by then, and in degrees."""
+    th = ctx.th
+    w = ctx.window
+    way = _seen(ctx, ctx.between(w.start_s, w.lockout_s), "shoulder", "hip", "knee", "ankle")
+    if len(way) < 6:
         raise Unjudged("the way up was too quick to see")
-    knees = [s.features.knee_flexion_deg() for s in ascent]
+    knees = [s.features.knee_flexion_deg() for s in way]
+    smooth = [_median(knees[max(0, i - 1) : i + 2]) for i in range(len(knees))]
+    deepest = max(range(len(smooth)), key=smooth.__getitem__)
+    ascent = way[deepest:]
+    if len(ascent) < 4:
+        raise Unjudged("the way up was too quick to see")
+    knee = smooth[deepest:]
     trunk = [s.hinge_deg for s in ascent]
-    knee_from, knee_to = _median(knees[:3]), _median(knees[-3:])
-    trunk_from, trunk_to = _median(trunk[:3]), _median(trunk[-3:])
-    if knee_from - knee_to < _MIN_KNEE_TRAVEL_DEG or trunk_from - trunk_to < 1.0:
-        return False, {"knee_lead": 0.0}
-    knee_done = [(knee_from - k) / (knee_from - knee_to) for k in knees]
-    trunk_done = [(trunk_from - t) / (trunk_from - trunk_to) for t in trunk]
-    leads = sorted(k - t for k, t in zip(knee_done, trunk_done, strict=True))
-    lead = leads[int(0.75 * (len(leads) - 1))]
-    straight = next((i for i, done in enumerate(knee_done) if done >= 0.8), len(knees) - 1)
-    risen = trunk_from - _median(trunk[max(0, straight - 1) : straight + 2])
-    early = lead > ctx.th.hips_early_knee_lead and risen < ctx.th.hips_early_trunk_rise_deg
-    return early, {"knee_lead": lead, "trunk_rise_at_straight_knees_deg": risen}
+    knee_to, trunk_from, trunk_to = _median(knee[-3:]), _median(trunk[:3]), _median(trunk[-3:])
+    knee_travel, trunk_rise = knee[0] - knee_to, trunk_from - trunk_to
+    if knee_travel < th.hips_early_min_knee_deg or trunk_rise < 1.0:
+        return False, {"trunk_rise_share_at_knees": 1.0}
+    done = next(
+        i for i, k in enumerate(knee) if k <= knee[0] - th.hips_early_knee_share * knee_travel
+    )
+    risen = trunk_from - _median(trunk[max(0, done - 1) : done + 2])
+    share = risen / trunk_rise
+    early = share < th.hips_early_trunk_share and risen < th.hips_early_trunk_rise_deg
+    return early, {"trunk_rise_share_at_knees": share, "trunk_rise_at_knees_deg": risen}
 
 
 def _is_set_up_at_the_bar(ctx: RepContext) -> bool:
@@ -280,7 +350,7 @@ def _is_set_up_at_the_bar(ctx: RepContext) -> bool:
     pause there (gripping the bar). The way down to it is unloaded, not an eccentric."""
     th = ctx.th
     try:
-        knees_bent = _knee_at_bottom(ctx) > th.squat_knee_deg
+        knees_bent = knee_at_bottom(ctx) > th.squat_min_knee_deg
     except Unjudged:
         return ctx.window.bottom_pause_s >= th.setup_pause_unseen_knees_s
     return knees_bent and ctx.window.bottom_pause_s >= th.setup_pause_s
@@ -295,6 +365,8 @@ def judge_rushed(ctx: RepContext) -> Verdict:
         raise Unjudged("the way down was not seen")
     if ctx.mode == "deadlift" and _is_set_up_at_the_bar(ctx):
         raise Unjudged("the rep started from the bar at rest: the way down was a set-up")
+    if is_swing(ctx):
+        raise Unjudged(SWING)
     return w.descent_s < ctx.th.rushed_descent_s, {"descent_10_90_s": w.descent_s}
 
 

@@ -19,6 +19,8 @@ _NEAR_SIDE_PARTS = ("shoulder", "hip", "knee", "ankle", "ear")
 _NOSE = KEYPOINT_INDEX["nose"]
 _EYES = (KEYPOINT_INDEX["left_eye"], KEYPOINT_INDEX["right_eye"])
 _SHOULDERS = (KEYPOINT_INDEX["left_shoulder"], KEYPOINT_INDEX["right_shoulder"])
+_HIPS = (KEYPOINT_INDEX["left_hip"], KEYPOINT_INDEX["right_hip"])
+_ANKLES = (KEYPOINT_INDEX["left_ankle"], KEYPOINT_INDEX["right_ankle"])
 
 
 @dataclass(slots=True)
@@ -51,6 +53,9 @@ class FrameFeatures:
     shoulders_seen: bool
     face_score: float
     nose: Point
+    feet: Point
+    mid_shoulder: Point
+    mid_hip: Point
 
     def seen(self, *parts: str, min_score: float) -> bool:
         """True when every named part scores at least ``min_score``."""
@@ -73,6 +78,40 @@ class FrameFeatures:
         left), negative leaning back (degrees)."""
         dx = (self.shoulder.x - self.hip.x) * facing
         return math.degrees(math.atan2(dx, self.hip.y - self.shoulder.y))
+
+    def shin_signed_deg(self, facing: float) -> float:
+        """Ankle→knee line from vertical, positive with the knee ahead of the ankle in the
+        direction the lifter faces (degrees)."""
+        dx = (self.knee.x - self.ankle.x) * facing
+        return math.degrees(math.atan2(dx, self.ankle.y - self.knee.y))
+
+    def leg_signed_deg(self, facing: float) -> float:
+        """Ankle→hip line from vertical, positive with the hip ahead of the ankle (degrees).
+        Standing tall it is about 0; hips pushed forward, positive."""
+        dx = (self.hip.x - self.ankle.x) * facing
+        return math.degrees(math.atan2(dx, self.ankle.y - self.hip.y))
+
+    def hip_extension_deg(self, facing: float) -> float:
+        """How far the trunk leans forward of the leg line (degrees): 0 standing tall,
+        positive still bent at the hips, negative leaning back past the legs. A camera
+        that is not level tilts both lines alike, so this needs no "vertical"."""
+        return self.trunk_signed_deg(facing) - self.leg_signed_deg(facing)
+
+    def gaze_down_deg(self, facing: float) -> float:
+        """Ear→nose direction below the horizontal (degrees): about 90 looking at the
+        floor below, 0 looking ahead, negative looking up."""
+        dx = (self.nose.x - self.ear.x) * facing
+        return math.degrees(math.atan2(self.nose.y - self.ear.y, dx))
+
+    def knee_bend_signed_deg(self, facing: float) -> float:
+        """Knee flexion with a sign: positive with the knee ahead of the hip→ankle line in
+        the direction the lifter faces, negative for a knee pushed back (degrees). Unlike
+        ``knee_flexion_deg`` it does not read keypoint noise on a straight leg as bend."""
+        bend = self.knee_flexion_deg()
+        hx, hy = self.hip.x - self.ankle.x, self.hip.y - self.ankle.y
+        kx, ky = self.knee.x - self.ankle.x, self.knee.y - self.ankle.y
+        ahead = (hx * ky - hy * kx) * facing  # knee to the facing side of ankle→hip
+        return bend if ahead >= 0 else -bend
 
     def knee_flexion_deg(self) -> float:
         """180 minus the hip-knee-ankle angle: 0 straight leg (degrees)."""
@@ -144,5 +183,23 @@ def extract(
         shoulders_seen=left[2] >= min_score and right[2] >= min_score,
         face_score=(rows[_NOSE][2] + rows[_EYES[0]][2] + rows[_EYES[1]][2]) / 3.0,
         nose=point(_NOSE),
+        feet=_feet(point(_ANKLES[0]), point(_ANKLES[1]), min_score),
+        mid_shoulder=_middle(point(_SHOULDERS[0]), point(_SHOULDERS[1]), min_score),
+        mid_hip=_middle(point(_HIPS[0]), point(_HIPS[1]), min_score),
     )
     return features, rows
+
+
+def _feet(left: Point, right: Point, min_score: float) -> Point:
+    seen = [p for p in (left, right) if p.score >= min_score]
+    use = seen or [left, right]
+    x = sum(p.x for p in use) / len(use)
+    y = sum(p.y for p in use) / len(use)
+    return Point(x, y, 1.0 if seen else 0.0)
+
+
+def _middle(left: Point, right: Point, min_score: float) -> Point:
+    """The middle of a left/right pair when both are seen, else the better one."""
+    if left.score >= min_score and right.score >= min_score:
+        return Point((left.x + right.x) / 2, (left.y + right.y) / 2, min(left.score, right.score))
+    return left if left.score >= right.score else right

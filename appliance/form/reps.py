@@ -1,24 +1,35 @@
-"""Counting reps: a state machine with hysteresis on the hinge signal.
+"""Counting reps: full hinge cycles of the trunk's inclination, with hysteresis.
 
-The hinge signal is the trunk's inclination (degrees, 0 upright). A rep is a swing down
-and back up of at least ``rep_swing_deg`` each way, ending at lockout: back most of the
-way to the top and steady. Relative swings (not fixed angles) let a shallow hinge count
-as a rep and an incomplete lockout still end one. A set may start bent over the bar (a
-deadlift pulled from the floor): its first rep then has no descent.
+The hinge signal is the trunk's inclination from vertical (degrees, 0 upright; the
+evaluator measures it in every view), median-filtered over about 0.3 s. A rep is a full
+cycle, one of two kinds:
+
+- **From the top**: down from where the lifter stood by at least ``rep_swing_deg`` to a
+  bottom at least ``rep_min_peak_deg`` deep, then back up by at least ``rep_swing_deg``
+  and most of the way (``lockout_share``) to a lockout: steady there, or turning straight
+  into the next descent (touch-and-go reps, lockouts never completed).
+- **From the floor**: a set that begins bent over the weight (a deadlift set up at the
+  bar), or whose first rep begins with a set-up pause at the bottom, is a *floor set*.
+  There each pull is a rep only once the lifter lowers again: a pull that ends the
+  recording is a fragment, and standing up after setting the weight down is no rep.
+
+Whether the feet stayed planted around a rep (a pick-up on the way in is no rep) is the
+evaluator's check, on the windows this detector reports.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from appliance.form.thresholds import Thresholds
 
-_MEDIAN_OF = 7  # samples; one wild frame cannot start a rep
+_MEDIAN_S = 0.3  # seconds of samples in the median filter (at least 3 samples)
 _NEAR_DEG = 2.0  # within this of an extreme counts as being there
 _BOTTOM_BAND_DEG = 8.0  # "at the bottom": within this of the deepest inclination
 _START_DEG = 2.5  # a descent starts where the signal last left this band above the top
-_HISTORY_S = 10.0  # seconds of signal kept to look back for where a descent started
+_HISTORY_S = 30.0  # seconds of signal kept to look back over a rep
 _SPEED_S = 0.25  # seconds over which the lockout's steadiness is measured
 
 
@@ -26,12 +37,13 @@ _SPEED_S = 0.25  # seconds over which the lockout's steadiness is measured
 class RepWindow:
     """Where a rep was: times in seconds, trunk angles in degrees.
 
-    ``start_s`` is when the descent began (the first sample for a pull from the floor,
-    ``from_floor`` True); ``bottom_s`` the middle of the deepest stretch; ``lockout_s``
-    when the lifter was back up and steady. ``bottom_pause_s``: how long the trunk stayed
-    within ``_BOTTOM_BAND_DEG`` of its deepest. ``descent_s`` is how long the way down took
-    from 10 % to 90 % of its depth (``None`` for a pull from the floor): robust to noise at
-    both ends, whatever the depth. ``top_deg`` is the inclination the rep started from.
+    ``start_s`` is when the descent began (for a pull from the floor, ``from_floor``, the
+    first moment seen at the bottom); ``bottom_s`` the middle of the deepest stretch;
+    ``lockout_s`` when the lifter was back up. ``bottom_pause_s``: how long the trunk
+    stayed within ``_BOTTOM_BAND_DEG`` of its deepest. ``descent_s`` is how long the way
+    down took from 10 % to 90 % of its depth (``None`` for a pull from the floor).
+    ``top_deg`` is the inclination the rep started from, ``lockout_deg`` the one it came
+    back to; ``steady_top``: the lifter held the top (else they went straight back down).
     """
 
     start_s: float
@@ -42,20 +54,31 @@ class RepWindow:
     peak_deg: float
     top_deg: float
     from_floor: bool
+    lockout_deg: float = 0.0
+    steady_top: bool = True
 
 
 class RepDetector:
-    """Feed ``update(t_s, inclination_deg)`` in time order; it returns a ``RepWindow``
-    on the frame where a rep's lockout is confirmed."""
+    """Feed ``update(t_s, inclination_deg)`` in time order; it returns a ``RepWindow`` on
+    the frame where a rep is confirmed (for a pull from the floor: when the lowering that
+    follows it starts)."""
 
-    def __init__(self, thresholds: Thresholds) -> None:
+    def __init__(
+        self,
+        thresholds: Thresholds,
+        set_up_at_floor: Callable[[RepWindow], bool] | None = None,
+    ) -> None:
+        """``set_up_at_floor``: tells whether a set's first rep began by setting up at a
+        weight on the floor (deadlift mode); ``None`` where no weight rests there."""
         self.th = thresholds
+        self.set_up_at_floor = set_up_at_floor
+        self.floor_sets = set_up_at_floor is not None
         self.reset()
 
     def reset(self) -> None:
         """Forget the rep in progress (the lifter left)."""
         self.state = "unknown"  # unknown | top | down | ascending
-        self._recent: deque[float] = deque(maxlen=_MEDIAN_OF)
+        self._recent: deque[tuple[float, float]] = deque()
         self._history: deque[tuple[float, float]] = deque()
         self._low = self._high = 0.0
         self._low_t = self._high_t = 0.0
@@ -63,7 +86,9 @@ class RepDetector:
         self._start_deg = 0.0
         self._from_floor = False
         self._hold_since: float | None = None
-        self._first_t: float | None = None
+        self._floor_rep: RepWindow | None = None
+        self._floor_set = False
+        self._reps = 0
         self.last_t: float | None = None
         self.signal = 0.0
 
@@ -79,58 +104,120 @@ class RepDetector:
         return "standing"
 
     def update(self, t_s: float, inclination_deg: float) -> RepWindow | None:
-        """Take one sample; return the rep whose lockout it confirms, if any."""
-        self._recent.append(inclination_deg)
-        x = sorted(self._recent)[len(self._recent) // 2]
+        """Take one sample; return the rep it confirms, if any."""
+        self._recent.append((t_s, inclination_deg))
+        while len(self._recent) > 3 and self._recent[0][0] < t_s - _MEDIAN_S:
+            self._recent.popleft()
+        values = sorted(v for _, v in self._recent)
+        x = values[len(values) // 2]
         self.signal = x
         self.last_t = t_s
         self._history.append((t_s, x))
         while self._history and self._history[0][0] < t_s - _HISTORY_S:
             self._history.popleft()
         swing = self.th.rep_swing_deg
-        if self._first_t is None:
-            self._first_t = t_s
+        if self.state == "unknown":
             self._low = self._high = x
             self._low_t = self._high_t = t_s
-            return None
-        if self.state == "unknown":
-            self._track_high(t_s, x)
-            self._track_low(t_s, x)
-            if x >= self._low + swing:
-                self._begin_descent()
-            elif x <= self._high - swing:
-                # Started bent over (at the bar): this is the way up of a first rep.
-                self._start_t, self._start_deg, self._from_floor = self._first_t, 0.0, True
-                self._begin_ascent(t_s, x)
+            if x > self.th.rep_top_max_deg:  # first seen bent over the weight
+                self.state, self._from_floor = "down", True
+                self._floor_set = self.floor_sets
+                self._start_t, self._start_deg = t_s, 0.0
+            else:
+                self.state = "top"
             return None
         if self.state == "top":
             self._track_low(t_s, x)
             if x >= self._low + swing:
+                confirmed, self._floor_rep = self._floor_rep, None
                 self._begin_descent()
+                if confirmed is not None:
+                    self._reps += 1
+                return confirmed
             return None
         if self.state == "down":
             self._track_high(t_s, x)
             if x <= self._high - swing:
-                self._begin_ascent(t_s, x)
+                self.state = "ascending"
+                self._low, self._low_t = x, t_s
+                self._hold_since = None
             return None
-        # ascending
-        if x >= self._low + swing:  # went back down without standing up: same rep
-            self.state = "down"
+        return self._ascending(t_s, x)
+
+    def _ascending(self, t_s: float, x: float) -> RepWindow | None:
+        th = self.th
+        target = self._high - th.lockout_share * (self._high - self._start_deg)
+        if x >= self._low + th.rep_swing_deg:  # turned back down without holding a top
+            if self._low > target:
+                self.state, self._hold_since = "down", None  # a bounce: the same rep
+                return None
+            rep = self._window(self._low_t, steady=False)
+            self._begin_descent()
+            return self._accept(rep)
+        self._track_low(t_s, x)
+        if x > target or self._speed(t_s, x) > th.lockout_speed_deg_s:
             self._hold_since = None
             return None
-        self._track_low(t_s, x)
-        return self._check_lockout(t_s, x)
+        if self._hold_since is None:
+            self._hold_since = t_s
+        if t_s - self._hold_since < th.lockout_hold_s:
+            return None
+        # Lockout is when the lifter first got (nearly) as upright as they then stayed.
+        lockout_t = next(
+            (t for t, v in self._history if self._high_t <= t and v <= x + _START_DEG),
+            self._hold_since,
+        )
+        rep = self._window(min(lockout_t, self._hold_since), steady=True)
+        self.state, self._hold_since = "top", None
+        self._low, self._low_t = x, t_s
+        if self._reps == 0 and self.set_up_at_floor is not None and self.set_up_at_floor(rep):
+            self._floor_set = True  # the first rep began by setting up at the weight
+        if self._floor_set:
+            self._floor_rep = rep if self._plausible(rep) else None
+            return None  # a pull is a rep once the lifter lowers again
+        return self._accept(rep)
+
+    def _window(self, lockout_s: float, steady: bool) -> RepWindow:
+        return RepWindow(
+            start_s=self._start_t,
+            descent_s=self._descent_s(),
+            bottom_s=self._middle_near_peak(_NEAR_DEG),
+            bottom_pause_s=self._time_near_peak(_BOTTOM_BAND_DEG),
+            lockout_s=lockout_s,
+            peak_deg=self._high,
+            top_deg=self._start_deg,
+            from_floor=self._from_floor,
+            lockout_deg=self._low,
+            steady_top=steady,
+        )
+
+    def _accept(self, rep: RepWindow) -> RepWindow | None:
+        if not self._plausible(rep):
+            return None
+        self._reps += 1
+        return rep
+
+    def _plausible(self, rep: RepWindow) -> bool:
+        """Deep enough and long enough to be a hinge, not a nod or a twitch."""
+        th = self.th
+        depth = rep.peak_deg - rep.top_deg
+        return (
+            rep.peak_deg >= th.rep_min_peak_deg
+            and depth >= th.rep_min_depth_share * rep.peak_deg
+            and rep.lockout_s - rep.start_s >= th.min_rep_s
+        )
+
+    def _speed(self, t_s: float, x: float) -> float:
+        then_t, then_x = next(
+            ((t, v) for t, v in self._history if t >= t_s - _SPEED_S), self._history[-1]
+        )
+        return abs(x - then_x) / (t_s - then_t) if t_s > then_t else 0.0
 
     def _near_peak(self, band_deg: float) -> list[float]:
+        end = self.last_t if self.last_t is not None else 0.0
         return [
-            t
-            for t, v in self._history
-            if self._start_t <= t <= self.last_t_or_0 and v >= self._high - band_deg
+            t for t, v in self._history if self._start_t <= t <= end and v >= self._high - band_deg
         ] or [self._high_t]
-
-    @property
-    def last_t_or_0(self) -> float:
-        return self.last_t if self.last_t is not None else 0.0
 
     def _middle_near_peak(self, band_deg: float) -> float:
         near = self._near_peak(band_deg)
@@ -171,44 +258,3 @@ class RepDetector:
         )
         self._start_deg, self._from_floor = self._low, False
         self._high, self._high_t = self.signal, self.last_t or 0.0
-
-    def _begin_ascent(self, t_s: float, x: float) -> None:
-        self.state = "ascending"
-        self._low, self._low_t = x, t_s
-        self._hold_since = None
-
-    def _check_lockout(self, t_s: float, x: float) -> RepWindow | None:
-        th = self.th
-        target = self._high - th.lockout_share * (self._high - self._start_deg)
-        then_t, then_x = next(
-            ((t, v) for t, v in self._history if t >= t_s - _SPEED_S), self._history[-1]
-        )
-        speed = abs(x - then_x) / (t_s - then_t) if t_s > then_t else 0.0
-        if x > target or speed > th.lockout_speed_deg_s:
-            self._hold_since = None
-            return None
-        if self._hold_since is None:
-            self._hold_since = t_s
-        if t_s - self._hold_since < th.lockout_hold_s:
-            return None
-        # Lockout is when the lifter first got (nearly) as upright as they then stayed.
-        lockout_t = next(
-            (t for t, v in self._history if self._high_t <= t and v <= x + _START_DEG),
-            self._hold_since,
-        )
-        rep = RepWindow(
-            start_s=self._start_t,
-            descent_s=self._descent_s(),
-            bottom_s=self._middle_near_peak(_NEAR_DEG),
-            bottom_pause_s=self._time_near_peak(_BOTTOM_BAND_DEG),
-            lockout_s=min(lockout_t, self._hold_since),
-            peak_deg=self._high,
-            top_deg=self._start_deg,
-            from_floor=self._from_floor,
-        )
-        self.state = "top"
-        self._low, self._low_t = x, t_s
-        self._hold_since = None
-        if rep.lockout_s - rep.start_s < th.min_rep_s:
-            return None
-        return rep

@@ -21,17 +21,47 @@ class Thresholds:
 
     # Reps: the hinge signal (trunk inclination, deg) must swing this much to make a rep.
     rep_swing_deg: float = 15.0
-    # Lockout: back within this share of the way to the top, and steady (deg/s) for a while.
-    lockout_share: float = 0.6
-    lockout_speed_deg_s: float = 60.0
-    lockout_hold_s: float = 0.25
+    # ... and reach this deep: under ~18° a "hinge" is standing sway, a nod or a fidget
+    # (standing trunk ±5°, keypoint noise ±3°), while a shallow hinge still bends 30-40°
+    # (read from the front as 23-33°: see the evaluator's hinge signal).
+    rep_min_peak_deg: float = 18.0
+    # Side-on, where the angle is measured directly, a rep bends the trunk this far
+    # (a shallow hinge stops at 30-40°, a floor pull at 45-60°) unless the knees bend
+    # this far at the bottom (a squatted rep keeps the trunk upright).
+    rep_side_peak_deg: float = 30.0
+    rep_squat_knee_deg: float = 50.0
+    # A rep from a top short of standing (an incomplete lockout) must still go down by
+    # this share of its depth: a 15° bob at the bottom of a deep hinge is no rep.
+    rep_min_depth_share: float = 0.35
+    # A set first seen bent further than this starts at the floor (set up at the bar).
+    rep_top_max_deg: float = 30.0
+    # Deadlift: a first rep that paused this long at the bottom (within 8° of its deepest)
+    # with the hips dropped to this share of their standing height above the knees set
+    # up at the weight on the floor (floor pulls 0.3-0.5, RDLs 0.85): the set's reps are
+    # pulls, each confirmed by the lowering after it.
+    floor_setup_pause_s: float = 1.0
+    floor_setup_hip_drop: float = 0.65
+    floor_setup_trunk_deg: float = 40.0  # floor pulls bend the trunk 45-60°, squats 25-38°
+    # Lockout: back at least this share of the way to the top, and steady (deg/s) a while.
+    lockout_share: float = 0.45
+    lockout_speed_deg_s: float = 35.0
+    lockout_hold_s: float = 0.2
     # A rep is reported this long after lockout (or when the next descent starts).
     top_window_s: float = 0.8
-    min_rep_s: float = 0.7
+    # From the start of the descent to lockout: a kettlebell swing takes about 0.8 s.
+    min_rep_s: float = 0.6
+    # Feet planted (torso lengths of travel; hips, when no ankle is seen, move more in a
+    # hinge): walking at 1.2 m/s covers about two torso lengths a second.
+    planted_feet_torso: float = 0.35
+    planted_hips_torso: float = 0.9
+    settled_feet_torso: float = 0.2
+    settled_hips_torso: float = 0.45
+    settled_before_s: float = 0.5
+    settled_after_s: float = 0.5
     # Nobody seen for this long: the rep in progress is dropped.
     lost_after_s: float = 1.0
     # Reference torso length: the longest seen in this window (seconds).
-    torso_window_s: float = 6.0
+    torso_window_s: float = 10.0
 
     # Calibration: upright (deg) for this long (s), hip and shoulder within this distance
     # (torso lengths, summed) of where they typically were.
@@ -47,39 +77,91 @@ class Thresholds:
     view_margin: float = 0.05
     view_hold_s: float = 1.0
 
-    # Faults.
-    squat_knee_deg: float = 45.0
-    squat_knee_over_trunk_deg: float = 20.0
-    squat_front_hip_drop: float = 0.55  # front view: hip-to-knee height left at the bottom
-    locked_knee_deg: float = 8.0
+    # Faults. Each value: what it separates, the evidence on both sides (coaching.md's lab
+    # norms; "real" = MoveNet on the clips in shared/media; "synthetic" = the kinematic
+    # lifter's mild and clear faults), and the margin left on each side.
+    #
+    # squatting, side: knees bent at least this far (a squat bends them a lot; Choe 2021)...
+    squat_min_knee_deg: float = 60.0
+    # ... and the trunk inclined no more than this past the shins (deg). In a squat trunk
+    # and shins run near parallel (synthetic mild -4°, clear -15°); every hinge leans the
+    # trunk well past the shins: floor pulls +20° to +45° (Schellenberg 2013 norms on the
+    # synthetic lifter), real barbell pulls +36° to +72°, swings +52° to +65°.
+    squat_trunk_over_shin_deg: float = 8.0
+    # squatting, front: hip-to-knee height left at the bottom, as a share of standing
+    # (cos of the thigh from vertical: squat 0.14-0.22, floor pulls 0.34-0.5) with the
+    # trunk under this inclination as read from the front (squats 25-38° read up to 41°,
+    # hinges 60-90°).
+    squat_front_hip_drop: float = 0.3
+    squat_front_trunk_deg: float = 50.0
+    # locked_knees: signed knee bend at the bottom under this (deg). coaching.md: about 5°;
+    # locked synthetic 0-4°, good mornings 10-20°, RDLs 15-30° (Schellenberg: 5 ± 7 in a
+    # good morning — the soft-kneed half of them sits above this).
+    locked_knee_deg: float = 7.0
+    # bar_drift: wrists ahead of the shin line (shank lengths, upper quartile while bent):
+    # real good barbell pulls 0.13-0.48, synthetic drift 0.6 (mild) to 0.9 (clear).
     bar_drift_shank: float = 0.55
-    shallow_trunk_deg: float = 45.0
-    incomplete_lockout_deg: float = 15.0
-    incomplete_lockout_uncalibrated_deg: float = 30.0
-    hyperextension_deg: float = 12.0
-    head_up_deg: float = 25.0
+    # shallow_hinge: peak trunk under this (deg) with the knees under the next value (a
+    # squat or floor pull reaches the bar with the knees instead). Good hinges 60-90°,
+    # floor pulls 45-60° (with knees 70°+), shallow synthetic 38° (mild) and 30° (clear).
+    shallow_trunk_deg: float = 48.0
+    shallow_max_knee_deg: float = 45.0
+    # incomplete_lockout: hip extension left at the top (deg, trunk forward of the leg
+    # line, camera tilt cancels). Calibrated: beyond standing by this. Real good lockouts
+    # -28° to +9° (uncalibrated); synthetic mild 20°, clear 35° of trunk lean.
+    incomplete_lockout_deg: float = 12.0
+    incomplete_lockout_uncalibrated_deg: float = 15.0
+    # hyperextension: the trunk behind the leg line at the top. Calibrated: past standing
+    # by this (synthetic mild 12° of lean back, plus hips forward). Without calibration
+    # against standing tall: real good barbell lockouts read to -28° (the bar pulls the hip
+    # keypoint forward), so only a lean past this is called; against the lifter's own
+    # earlier lockouts, ``hyperextension_deg`` again.
+    hyperextension_deg: float = 10.0
+    hyperextension_uncalibrated_deg: float = 32.0
+    # head_up, side: the ear raised above the trunk line against the calibrated neutral
+    # (deg; synthetic mild 21°, clear 33°; good 0 ± 6°). Real lifters who look ahead at the
+    # floor (labelled good) raise it 8-42° without calibration, so uncalibrated only a neck
+    # cranked past this, or a face turned above the horizon (gaze below this), is called.
+    head_up_deg: float = 15.0
+    head_up_uncalibrated_deg: float = 48.0
+    head_up_gaze_deg: float = -5.0
     rounded_torso_shrink: float = 0.14  # torso shortening that alone means rounded
-    rounded_neck_deg: float = 30.0  # neck flexion against neutral that alone means rounded
+    rounded_neck_deg: float = 20.0  # head drop against neutral that alone means rounded
     # Calibrated: head drop must be at least this share of ``rounded_neck_deg`` too.
-    rounded_min_head_share: float = 0.3
-    # Without a baseline: torso under this share of standing and the ear no higher than
-    # this above the trunk line (good lifters on the real clips: -13° to -35°).
-    rounded_uncalibrated_ratio: float = 0.88
-    rounded_uncalibrated_neck_deg: float = -12.0
+    rounded_min_head_share: float = 0.5
+    # Without a baseline: the ear this far below the trunk line (real good -42° to -1°,
+    # synthetic good -6° to +10°; rounded synthetic +14° to +46°, real bad005 +14°) with
+    # the torso at least a little short (under ``rounded_some_shrink`` of standing) ...
+    rounded_uncalibrated_neck_deg: float = 11.0
+    rounded_some_shrink: float = 0.97
+    # ... or the torso clearly short (real good 0.84-0.99, bad005 0.81) with the head not
+    # held up (ear no higher than this above the trunk line).
+    rounded_uncalibrated_ratio: float = 0.83
+    rounded_head_held_deg: float = -5.0
     # Said at once, mid-rep: the rounded-back evidence this strong for this long (s).
     rounded_live_evidence: float = 1.2
     rounded_live_hold_s: float = 0.3
-    # Front view: a clearly visible face, nose above the shoulders by this share of torso.
+    # Front view: a clearly visible face, nose above the shoulders by this share of torso,
+    # while bent over at least this far (an upright trunk faces the mirror anyway).
     head_up_face_score: float = 0.75
     head_up_nose_torso: float = 0.2
-    # How far the knees' straightening runs ahead of the trunk's rise, as a share of each.
-    hips_early_knee_lead: float = 0.35
-    hips_early_trunk_rise_deg: float = 4.0
-    # The middle 80 % of the descent (10 % to 90 % of its depth), seconds. A controlled
-    # lowering spends 0.6 s or more there; a drop, about 0.2-0.3 s.
-    rushed_descent_s: float = 0.45
+    head_up_front_bent_deg: float = 45.0
+    # hips_rise_early: when the knees have done this share of their straightening from
+    # the deepest bend, the trunk has done under ``hips_early_trunk_share`` of its rise
+    # and under ``hips_early_trunk_rise_deg`` (synthetic faulty: knees done in the first
+    # 30-40 % of the ascent with the trunk within 5°; good: knees and trunk together).
+    hips_early_knee_share: float = 0.9
+    hips_early_trunk_share: float = 0.2
+    hips_early_trunk_rise_deg: float = 12.0
+    hips_early_min_knee_deg: float = 15.0  # knees that barely move cannot lead the way up
+    # rushed: the middle 80 % of the descent (10 % to 90 % of its depth), seconds.
+    # coaching.md: a lowering under about 1 s. A controlled 1.2 s lowering spends 0.62 s
+    # (smooth) to 0.96 s (even speed) there; a 0.7 s drop 0.36-0.56 s.
+    rushed_descent_s: float = 0.48
+    # A kettlebell swing: wrists this many torso lengths above the hips at the top.
+    swing_wrist_torso: float = 0.45
     # Deadlift from the floor: a pause this long (s) at the bottom with the knees bent past
-    # ``squat_knee_deg`` is gripping the bar; the way down to it was a set-up, not a lowering.
+    # ``squat_min_knee_deg`` is gripping the bar; the way down was a set-up, not a lowering.
     setup_pause_s: float = 0.8
     setup_pause_unseen_knees_s: float = 1.2
 

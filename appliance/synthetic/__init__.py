@@ -2,12 +2,14 @@
 
 Good reps and every coaching.md fault, in drill or deadlift mode, seen from the side, the
 front or in between, with a pose model's noise — for the evaluator's tests and the
-display's demo mode. Start with ``make_set``.
+display's demo mode. Start with ``make_set``; for what real rooms do (walking in, turning,
+pulls from the floor, pick-ups, fidgeting; every load, camera and frame rate) with labels,
+``make_scenario`` (``scenarios``); for a labelled corpus, ``python -m appliance.synthetic``.
 """
 
 from appliance.synthetic.body import Body
 from appliance.synthetic.camera import Placement
-from appliance.synthetic.faults import DEFAULT_SEVERITY, FAULTS
+from appliance.synthetic.faults import DEFAULT_SEVERITY, FAULTS, SEVERITIES
 from appliance.synthetic.lifter import (
     JointAngles,
     SyntheticSet,
@@ -15,6 +17,7 @@ from appliance.synthetic.lifter import (
     view_of,
 )
 from appliance.synthetic.noise import Noise
+from appliance.synthetic.scenarios import SCENARIOS, make_scenario
 from appliance.synthetic.timeline import RepTruth, Tempo
 from appliance.types import MODES
 
@@ -22,6 +25,8 @@ __all__ = [
     "DEFAULT_SEVERITY",
     "FAULTS",
     "MODES",
+    "SCENARIOS",
+    "SEVERITIES",
     "Body",
     "JointAngles",
     "Noise",
@@ -29,6 +34,7 @@ __all__ = [
     "RepTruth",
     "SyntheticSet",
     "Tempo",
+    "make_scenario",
     "make_set",
     "view_of",
 ]

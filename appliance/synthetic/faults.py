@@ -7,7 +7,10 @@ spine rounding (0..1; 1 bends the spine through ``MAX_ROUNDING_DEG``), bar offse
 wrists' horizontal distance in front of the leg line, fraction of standing height;
 deadlift only) and elbow angle (degrees, 180 = straight).
 
-A rep goes standing → ``bottom`` → ``lockout``; the fault ids are those of coaching.md.
+A rep goes standing → ``bottom`` → ``lockout`` (a pull from the floor: from ``bottom``,
+the set-up at the weight, to ``lockout``); the fault ids are those of coaching.md.
+Severities are 0..1 or the names of ``SEVERITIES``: ``"mild"`` (0.5) is still plainly the
+fault, as a coach would call it; ``"clear"`` (1.0) is unmistakable.
 """
 
 from __future__ import annotations
@@ -31,7 +34,13 @@ CONFLICTS: tuple[frozenset[str], ...] = (
     frozenset({"incomplete_lockout", "hyperextension"}),
 )
 DEFAULT_SEVERITY = 0.8
-"""Severity (0..1) used when none is given: clearly faulty, not absurd."""
+"""Severity (0..1) used when none is given: between mild and clear."""
+SEVERITIES: dict[str, float] = {"none": 0.0, "mild": 0.5, "clear": 1.0}
+"""Named severities: what each name means on the 0..1 scale."""
+NOMINAL_SHANK = 0.246  # shank length, fraction of height (Body.default), for bar offsets
+
+Severity = float | str | Mapping[str, float | str] | None
+"""One severity for every fault (number or name), one per fault id, or ``None`` (default)."""
 
 MAX_ROUNDING_DEG = 90.0
 """Total spine bend (degrees) at rounding 1."""
@@ -53,7 +62,7 @@ class Channel(IntEnum):
 CHANNELS = len(Channel)
 
 
-def _warp(**spans: tuple[float, float]) -> Array:
+def warp(**spans: tuple[float, float]) -> Array:
     """Per-channel (start, end) fractions of a transition; unnamed channels use (0, 1)."""
     warp = np.tile([0.0, 1.0], (CHANNELS, 1))
     for name, span in spans.items():
@@ -73,9 +82,11 @@ class RepPlan:
     bottom_s: float
     ascent_s: float
     top_s: float
-    descent_warp: Array = field(default_factory=lambda: _warp(knee=(0.0, 0.7), round=(0.2, 1.0)))
-    ascent_warp: Array = field(default_factory=lambda: _warp(knee=(0.25, 1.0), round=(0.0, 0.8)))
+    descent_warp: Array = field(default_factory=lambda: warp(knee=(0.0, 0.7), round=(0.2, 1.0)))
+    ascent_warp: Array = field(default_factory=lambda: warp(knee=(0.25, 1.0), round=(0.0, 0.8)))
     faults: frozenset[str] = frozenset()
+    floor: bool = False  # a pull from the floor: ``bottom`` is the set-up at the weight
+    shank: float = NOMINAL_SHANK  # the lifter's shank, fraction of height (bar offsets)
 
 
 def standing_posture(mode: str, stand_trunk_deg: float) -> Array:
@@ -123,73 +134,104 @@ def check_faults(faults: set[str] | frozenset[str], mode: str) -> None:
             raise ValueError(f"faults {sorted(pair)} contradict each other on one rep")
 
 
-def severity_of(severity: float | Mapping[str, float] | None, fault: str) -> float:
-    """The severity (0..1) for ``fault``: a number for all, a per-fault mapping, or the
-    default ``DEFAULT_SEVERITY``."""
+def _number(value: float | str, fault: str) -> float:
+    if isinstance(value, str):
+        if value not in SEVERITIES:
+            raise ValueError(f"severity of {fault} must be 0..1 or one of {list(SEVERITIES)}")
+        return SEVERITIES[value]
+    return float(value)
+
+
+def severity_of(severity: Severity, fault: str) -> float:
+    """The severity (0..1) for ``fault``: a number or name for all, a per-fault mapping,
+    or the default ``DEFAULT_SEVERITY``."""
     if severity is None:
         value = DEFAULT_SEVERITY
     elif isinstance(severity, Mapping):
-        value = float(severity.get(fault, DEFAULT_SEVERITY))
+        value = _number(severity.get(fault, DEFAULT_SEVERITY), fault)
     else:
-        value = float(severity)
+        value = _number(severity, fault)
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"severity of {fault} must be 0..1, got {value}")
     return value
 
 
+def level(
+    sev: float, good: float, mild: float, clear: float, default: float | None = None
+) -> float:
+    """The value at severity ``sev``: ``good`` at 0, ``mild`` at 0.5, ``clear`` at 1,
+    straight lines between — through ``default`` at ``DEFAULT_SEVERITY`` when given (the
+    number the evaluator's tests were tuned on before mild and clear were named)."""
+    knots = [(0.0, good), (0.5, mild), (1.0, clear)]
+    if default is not None:
+        knots.insert(2, (DEFAULT_SEVERITY, default))
+    return float(np.interp(sev, [k[0] for k in knots], [k[1] for k in knots]))
+
+
 def apply_fault(plan: RepPlan, fault: str, sev: float) -> None:
     """Turn ``plan`` into a rep showing ``fault`` at severity ``sev`` (0..1), in place.
 
-    At the default severity 0.8: rounded_back bends the spine 72° at the bottom;
-    head_up extends the neck 48°; squatting bends the knees to 88° with the trunk at
-    ~44°; locked_knees keeps the knees under 4°; bar_drift holds the wrists a further
-    12 % of height (~half a shank) in front of the legs; shallow_hinge stops the trunk at
-    about half the good depth; incomplete_lockout comes up only to 32 % of the depth;
-    hyperextension leans back 16° at lockout; hips_rise_early straightens the knees
-    (from ~36°) in the first half of the ascent while the trunk stays down; rushed
-    lowers in ~0.5 s.
+    Mild (0.5) / clear (1.0), from the plan's own good rep (0 leaves it good):
+    rounded_back bends the spine (rounding 0.45 / 0.8; the head drops with the shoulders);
+    head_up extends the neck 35° / 55° at the bottom; squatting sinks the hips with the
+    trunk upright: knees 105° / 125°, trunk 38° / 28° (from the floor: knees 25° deeper
+    and the trunk 15° more upright than the good set-up / knees 125°+, trunk 28° or
+    less); locked_knees keeps the knees at 4° / 0° through the lowering; bar_drift holds
+    the wrists 0.6 / 0.9 shank lengths in front of the legs when bent over; shallow_hinge
+    stops the trunk at 38° / 25° with soft knees; incomplete_lockout comes up only to a
+    trunk 20° / 35° forward of standing, knees bent 10° / 16°; hyperextension leans back
+    12° / 22° past standing at lockout; hips_rise_early straightens the knees over the
+    first 40 % / 30 % of the ascent while the trunk stays (< 5°), from at least 32° / 40°
+    of knee bend; rushed lowers in 0.7 s / 0.4 s. Between, values follow ``level``; the
+    default severity 0.8 keeps its former rounding 0.8 and lean-back 16°.
     """
     bottom, lockout = plan.bottom, plan.lockout
     K, T = Channel.KNEE, Channel.TRUNK
     if fault == "rounded_back":
-        bottom[Channel.ROUND] = sev
+        bottom[Channel.ROUND] = level(sev, bottom[Channel.ROUND], 0.45, 0.8, 0.8)
     elif fault == "head_up":
-        bottom[Channel.NECK] = 60.0 * sev
+        bottom[Channel.NECK] = level(sev, bottom[Channel.NECK], 35.0, 55.0)
     elif fault == "squatting":
-        bottom[K] = 40.0 + 60.0 * sev
-        bottom[T] -= (bottom[T] - 35.0) * sev
+        k, t = bottom[K], bottom[T]
+        if plan.floor:
+            mild, clear = (
+                (k + 25.0, t - 15.0),
+                (min(135.0, max(125.0, k + 35.0)), min(28.0, t - 22)),
+            )
+        else:
+            mild, clear = (105.0, 38.0), (125.0, 28.0)
+        bottom[K] = level(sev, k, mild[0], clear[0])
+        bottom[T] = level(sev, t, mild[1], clear[1])
     elif fault == "locked_knees":
-        bottom[K] = 15.0 * (1.0 - sev)
-        lockout[K] = min(lockout[K], bottom[K], 1.0)
+        bottom[K] = level(sev, bottom[K], 4.0, 0.0)
+        lockout[K] = min(lockout[K], bottom[K])
         plan.descent_warp[K] = (0.0, 1.0)
     elif fault == "bar_drift":
-        bottom[Channel.BAR] += 0.15 * sev
+        bottom[Channel.BAR] = level(sev, bottom[Channel.BAR], 0.6 * plan.shank, 0.9 * plan.shank)
     elif fault == "shallow_hinge":
-        bottom[T] *= 1.0 - 0.6 * sev
-        bottom[K] *= 1.0 - 0.4 * sev
+        bottom[T] = level(sev, bottom[T], 38.0, 25.0)
+        bottom[K] = min(bottom[K], 20.0)
     elif fault == "incomplete_lockout":
-        residual = 0.4 * sev
-        for channel in (K, T):
-            lockout[channel] += (bottom[channel] - lockout[channel]) * residual
+        lockout[T] += level(sev, 0.0, 20.0, 35.0)
+        lockout[K] = max(lockout[K], min(bottom[K], level(sev, lockout[K], 10.0, 16.0)))
     elif fault == "hyperextension":
-        lockout[T] -= 20.0 * sev
+        lockout[T] -= level(sev, 0.0, 12.0, 22.0, 16.0)
         lockout[K] = 0.0
     elif fault == "hips_rise_early":
-        bottom[K] = max(bottom[K], 20.0 + 20.0 * sev)
-        plan.ascent_warp[K] = (0.0, 1.0 - 0.55 * sev)
-        plan.ascent_warp[T] = (0.5 * sev, 1.0)
-        plan.ascent_warp[Channel.ROUND] = (0.5 * sev, 1.0)
+        bottom[K] = max(bottom[K], level(sev, bottom[K], 32.0, 40.0))
+        knees_done = level(sev, 1.0, 0.4, 0.3)
+        plan.ascent_warp[K] = (0.0, knees_done)
+        plan.ascent_warp[T] = (0.8 * knees_done, 1.0)
+        plan.ascent_warp[Channel.ROUND] = (0.8 * knees_done, 1.0)
     elif fault == "rushed":
-        plan.descent_s = max(0.3, 1.2 - 0.9 * sev)
+        plan.descent_s = level(sev, plan.descent_s, 0.7, 0.4)
         plan.bottom_s = min(plan.bottom_s, 0.1)
     else:  # pragma: no cover - check_faults runs first
         raise ValueError(f"unknown fault {fault!r}")
     plan.faults = plan.faults | {fault}
 
 
-def faulty_rep(
-    plan: RepPlan, faults: set[str] | frozenset[str], severity: float | Mapping[str, float] | None
-) -> RepPlan:
+def faulty_rep(plan: RepPlan, faults: set[str] | frozenset[str], severity: Severity) -> RepPlan:
     """``plan`` with every fault in ``faults`` applied, in the order of ``FAULTS``."""
     for fault in FAULTS:
         if fault in faults:

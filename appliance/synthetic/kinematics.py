@@ -21,7 +21,7 @@ import numpy.typing as npt
 from appliance.synthetic import body as anthro
 from appliance.synthetic.body import Body
 from appliance.synthetic.faults import MAX_ROUNDING_DEG, Channel
-from appliance.synthetic.timeline import ARM_BAR, ARM_DOWEL, Timeline
+from appliance.synthetic.timeline import ARM_BACK, ARM_BAR, ARM_BELL, ARM_DOWEL, Timeline
 from appliance.types import KEYPOINT_INDEX, NUM_KEYPOINTS
 
 Array = npt.NDArray[np.float64]
@@ -128,9 +128,11 @@ def _arms(
     swing: Array,
 ) -> tuple[Array, Array]:
     """(elbow, wrist) of one arm for every frame, sagittal, absolute (``up`` holds the
-    absolute shoulder). Bar: the wrist at the bar in front of the leg line; dowel: the arm
-    bent behind the back, fixed to the top of the spine; hang: straight down, ``swing``
-    radians forward."""
+    absolute shoulder). Bar or kettlebell: the wrist at the weight in front of the leg
+    line, no lower than the weight on the floor; dowel: the arm bent behind the back,
+    fixed to the top of the spine; back: the hands at a bar across the upper back; hang:
+    straight down, ``swing`` radians forward (plus ``tl.arm_swing_deg``), the forearm bent
+    15° (plus ``tl.arm_bend_deg``). ``tl.grip`` blends from hanging to the held weight."""
     h = body.height_m
     ua, fa = body.upper_arm * h, body.forearm * h
     shoulder = up["shoulder"]
@@ -143,21 +145,41 @@ def _arms(
         dx = _leg_x_at(y, ankle, knee, hip) + tl.posture[:, Channel.BAR] * h - shoulder[:, 0]
         dx = np.clip(dx, -reach, reach)
         y = shoulder[:, 1] - np.sqrt(reach**2 - dx**2)
-    y = np.maximum(y, PLATE_RADIUS_M + 0.03 * h)  # the bar cannot go through the floor
+    floor = PLATE_RADIUS_M + 0.03 * h if tl.grip_floor_m is None else tl.grip_floor_m
+    y = np.maximum(y, floor)  # the weight cannot go through the floor
     bar_wrist = np.stack([shoulder[:, 0] + dx, y], axis=1)
     bar_elbow = _elbow_ik(shoulder, bar_wrist, ua, fa)
     arm_angle = up["top"] + np.pi + np.radians(DOWEL_SHOULDER_DEG)
     dowel_elbow = shoulder + ua * _dir(arm_angle)
     bend = np.pi - np.radians(tl.posture[:, Channel.ELBOW])
     dowel_wrist = dowel_elbow + fa * _dir(arm_angle - bend)
+    along, back = _dir(up["top"]), _dir(up["top"] - np.pi / 2)
+    back_wrist = shoulder + h * (0.03 * along + 0.04 * back)
+    back_elbow = shoulder + h * (-0.10 * along + 0.06 * back)
+    if tl.arm_swing_deg is not None:
+        swing = swing + np.radians(tl.arm_swing_deg)
+    fore = np.radians(15.0) + (0.0 if tl.arm_bend_deg is None else np.radians(tl.arm_bend_deg))
     hang_elbow = shoulder + ua * _dir(np.pi - swing)
-    hang_wrist = hang_elbow + fa * _dir(np.pi - swing - np.radians(15.0))
+    hang_wrist = hang_elbow + fa * _dir(np.pi - swing - fore)
+    if tl.grip is not None:
+        g = tl.grip[:, None]
+        bar_elbow = hang_elbow + g * (bar_elbow - hang_elbow)
+        bar_wrist = hang_wrist + g * (bar_wrist - hang_wrist)
     mode = tl.arm_mode[:, None]
+    held = (mode == ARM_BAR) | (mode == ARM_BELL)
     elbow = np.where(
-        mode == ARM_BAR, bar_elbow, np.where(mode == ARM_DOWEL, dowel_elbow, hang_elbow)
+        held,
+        bar_elbow,
+        np.where(
+            mode == ARM_DOWEL, dowel_elbow, np.where(mode == ARM_BACK, back_elbow, hang_elbow)
+        ),
     )
     wrist = np.where(
-        mode == ARM_BAR, bar_wrist, np.where(mode == ARM_DOWEL, dowel_wrist, hang_wrist)
+        held,
+        bar_wrist,
+        np.where(
+            mode == ARM_DOWEL, dowel_wrist, np.where(mode == ARM_BACK, back_wrist, hang_wrist)
+        ),
     )
     return elbow, wrist
 
@@ -171,7 +193,10 @@ def skeleton(body: Body, tl: Timeline, mode: str) -> Skeleton:
     posture = tl.posture
     up = _upper_body(body, posture)
     knee_flex = np.radians(posture[:, Channel.KNEE])
-    bar_mass = np.where((tl.arm_mode == ARM_BAR) & (mode == "deadlift"), BAR_MASS, 0.0)
+    if tl.load is None:
+        bar_mass = np.where((tl.arm_mode == ARM_BAR) & (mode == "deadlift"), BAR_MASS, 0.0)
+    else:
+        bar_mass = tl.load
     upper_mass = _UPPER_MASS + bar_mass
     n = len(tl.t_s)
     still = np.zeros(n)
@@ -208,7 +233,7 @@ def skeleton(body: Body, tl: Timeline, mode: str) -> Skeleton:
     for side, offset in (("left", 0.0), ("right", np.pi)):
         swing = -tl.walk_amp * np.radians(15.0) * np.sin(tl.walk_phase + offset)
         arms[side] = _arms(body, tl, placed, (ankle, knee, hip), swing)
-    return _assemble(body, mode, placed, hip, legs, arms)
+    return _assemble(body, mode, placed, hip, legs, arms, tl.arm_mode)
 
 
 def _assemble(
@@ -218,22 +243,28 @@ def _assemble(
     hip: Array,
     legs: dict[str, tuple[Array, Array]],
     arms: dict[str, tuple[Array, Array]],
+    arm_mode: npt.NDArray[np.int8],
 ) -> Skeleton:
-    """Put the sagittal points at their lateral (z) offsets, left positive."""
+    """Put the sagittal points at their lateral (z) offsets, left positive: the hands
+    together on a kettlebell, wide on a bar across the back."""
     h = body.height_m
     n = len(hip)
     points = np.zeros((n, NUM_KEYPOINTS, 3))
     half_sw, half_hw = body.shoulder_width / 2, body.hip_width / 2
     half_stance = half_sw - 0.01 if mode == "drill" else half_hw + 0.01
     arm_out = 0.03 if mode == "drill" else 0.015
+    elbow_half = np.where(arm_mode == ARM_BELL, 0.7 * half_sw, half_sw + arm_out)
+    elbow_half = np.where(arm_mode == ARM_BACK, half_sw + 0.06, elbow_half)
+    wrist_half = np.where(arm_mode == ARM_BELL, 0.03, half_sw + arm_out / 3)
+    wrist_half = np.where(arm_mode == ARM_BACK, half_sw + 0.08, wrist_half)
     for side, sign in (("left", 1.0), ("right", -1.0)):
         elbow, wrist = arms[side]
-        lateral = {
+        lateral: dict[str, tuple[Array, float | Array]] = {
             "eye": (up["eye"], body.eye_width / 2),
             "ear": (up["ear"], body.head_width / 2),
             "shoulder": (up["shoulder"], half_sw),
-            "elbow": (elbow, half_sw + arm_out),
-            "wrist": (wrist, half_sw + arm_out / 3),
+            "elbow": (elbow, elbow_half),
+            "wrist": (wrist, wrist_half),
             "hip": (hip, half_hw),
         }
         for name, (xy, half) in lateral.items():

@@ -16,11 +16,11 @@ import numpy as np
 import numpy.typing as npt
 
 from appliance.synthetic.body import Body
-from appliance.synthetic.camera import Placement, project
-from appliance.synthetic.faults import Channel
+from appliance.synthetic.camera import Placement, project, project_world
+from appliance.synthetic.faults import Channel, Severity
 from appliance.synthetic.kinematics import skeleton
 from appliance.synthetic.noise import Noise, observe
-from appliance.synthetic.timeline import RepTruth, Tempo, build_timeline
+from appliance.synthetic.timeline import RepTruth, Tempo, Timeline, build_timeline
 from appliance.types import MODES, Frame, Pose
 
 Array = npt.NDArray[np.float64]
@@ -55,15 +55,15 @@ class JointAngles:
 class SyntheticSet:
     """A generated set: one pose (or ``None``: nobody in the frame) per frame at ``fps``,
     frame ``width``×``height`` pixels, ``mode`` (drill/deadlift), ``view``
-    (side/front/oblique), the true ``reps`` and, for checks, the true ``angles`` and
-    ``body``."""
+    (side/front/oblique, ``None`` when it changes during the reps), the true ``reps``
+    and, for checks, the true ``angles`` and ``body``."""
 
     poses: list[Pose | None]
     fps: float
     width: int
     height: int
     mode: str
-    view: str
+    view: str | None
     reps: list[RepTruth]
     angles: JointAngles = field(repr=False)
     body: Body = field(default_factory=Body)
@@ -103,7 +103,7 @@ def make_set(
     leave: bool = False,
     *,
     facing: str = "right",
-    severity: float | Mapping[str, float] | None = None,
+    severity: Severity = None,
     placement: Placement | None = None,
     pickup: bool = False,
     stand_s: float = 2.0,
@@ -111,7 +111,8 @@ def make_set(
     """Generate a set of ``reps`` hinges.
 
     ``faults`` maps 1-based rep numbers to coaching.md fault ids built into that rep
-    (``severity`` 0..1, one number or per fault id; default 0.8). ``yaw_deg`` 0..90 turns
+    (``severity`` 0..1 or ``"mild"``/``"clear"``, one for all or per fault id; default
+    0.8, between mild and clear: see ``faults.apply_fault``). ``yaw_deg`` 0..90 turns
     the lifter from side view to facing the camera; ``facing`` is which way they face in
     side view. The set starts with ``stand_s`` seconds standing still (calibration) — or,
     with ``walk_in``, with the lifter walking into an empty frame; ``leave`` ends with them
@@ -154,19 +155,65 @@ def make_set(
         stand_s=stand_s,
         rng=motion_rng,
     )
-    skel = skeleton(body, tl, mode)
-    xy, visibility = project(
-        skel.points,
-        skel.face,
-        tl.yaw_deg,
-        tl.root_m,
-        facing,
-        body.height_m,
-        placement,
-        width,
-        height,
+    return render(
+        tl,
+        body=body,
+        mode=mode,
+        view=view_of(yaw_deg),
+        placement=placement,
+        noise=noise,
+        fps=fps,
+        size=(width, height),
+        rng=noise_rng,
+        facing=facing,
     )
-    rows = observe(xy, visibility, width, height, noise, tl.yaw_deg <= 30.0, noise_rng)
+
+
+def render(
+    tl: Timeline,
+    *,
+    body: Body,
+    mode: str,
+    view: str | None,
+    placement: Placement,
+    noise: Noise,
+    fps: float,
+    size: tuple[int, int],
+    rng: np.random.Generator,
+    facing: str = "right",
+) -> SyntheticSet:
+    """A timeline seen by the camera (``size`` = width, height pixels) through the pose
+    model's ``noise`` (drawn from ``rng``). The lifter is placed by the timeline's
+    ``heading_deg``/``x_m``/``z_m`` when it has them, else by its ``yaw_deg`` and
+    ``root_m`` with ``facing``. Left/right swaps happen while the lifter is within 30°
+    of profile."""
+    width, height = size
+    skel = skeleton(body, tl, mode)
+    if tl.heading_deg is not None and tl.x_m is not None and tl.z_m is not None:
+        xy, visibility = project_world(
+            skel.points,
+            skel.face,
+            tl.heading_deg,
+            tl.x_m,
+            tl.z_m,
+            body.height_m,
+            placement,
+            width,
+            height,
+        )
+    else:
+        xy, visibility = project(
+            skel.points,
+            skel.face,
+            tl.yaw_deg,
+            tl.root_m,
+            facing,
+            body.height_m,
+            placement,
+            width,
+            height,
+        )
+    rows = observe(xy, visibility, width, height, noise, tl.yaw_deg <= 30.0, rng)
     poses = [
         None if r is None else Pose(r, width, height, i / fps, True) for i, r in enumerate(rows)
     ]
@@ -181,6 +228,4 @@ def make_set(
         elbow_deg=p[Channel.ELBOW],
         yaw_deg=tl.yaw_deg,
     )
-    return SyntheticSet(
-        poses, fps, width, height, mode, view_of(yaw_deg), list(tl.reps), angles, body
-    )
+    return SyntheticSet(poses, fps, width, height, mode, view, list(tl.reps), angles, body)

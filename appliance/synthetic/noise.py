@@ -33,18 +33,24 @@ class Noise:
     half as much again on hidden limbs); ``dropout_rate``: chance per keypoint per frame
     that the model loses it (low score, position garbage); ``swap_rate``: chance per
     frame, in side view only, that left and right swap for 1..5 frames (as MoveNet does
-    in profile); ``score_jitter``: std of the confidences around their level."""
+    in profile); ``score_jitter``: std of the confidences around their level;
+    ``empty_rate``: share of frames where the model finds nobody although the lifter is
+    there (pose ``None``); ``empty_run_rate``: chance per frame that such a gap of 3..8
+    frames starts (a missed stretch)."""
 
     jitter_px: float = 1.5
     dropout_rate: float = 0.01
     swap_rate: float = 0.01
     score_jitter: float = 0.05
+    empty_rate: float = 0.0
+    empty_run_rate: float = 0.0
 
     def __post_init__(self) -> None:
         if self.jitter_px < 0 or self.score_jitter < 0:
             raise ValueError("jitter_px and score_jitter must be >= 0")
-        if not (0 <= self.dropout_rate <= 1 and 0 <= self.swap_rate <= 1):
-            raise ValueError("dropout_rate and swap_rate must be 0..1")
+        rates = (self.dropout_rate, self.swap_rate, self.empty_rate, self.empty_run_rate)
+        if not all(0 <= rate <= 1 for rate in rates):
+            raise ValueError("dropout_rate, swap_rate and the empty rates must be 0..1")
 
     @classmethod
     def none(cls) -> Noise:
@@ -84,6 +90,8 @@ def observe(
         for a, b in _PAIRS:
             xy[swapped, a], xy[swapped, b] = xy[swapped, b], xy[swapped, a].copy()
             scores[swapped, a], scores[swapped, b] = scores[swapped, b], scores[swapped, a].copy()
+    if noise.empty_rate > 0 or noise.empty_run_rate > 0:
+        present = present & ~_empty_frames(n, noise, rng)
     out: list[npt.NDArray[np.float32] | None] = []
     for i in range(n):
         if not present[i]:
@@ -100,3 +108,12 @@ def _swap_runs(n: int, rate: float, rng: np.random.Generator) -> npt.NDArray[np.
     for start in np.flatnonzero(rng.random(n) < rate):
         swapped[start : start + int(rng.integers(1, 6))] = True
     return swapped
+
+
+def _empty_frames(n: int, noise: Noise, rng: np.random.Generator) -> npt.NDArray[np.bool_]:
+    """Frames the model misses: single ones at ``empty_rate``, runs of 3..8 frames
+    starting at ``empty_run_rate``."""
+    empty = rng.random(n) < noise.empty_rate
+    for start in np.flatnonzero(rng.random(n) < noise.empty_run_rate):
+        empty[start : start + int(rng.integers(3, 9))] = True
+    return empty

@@ -23,6 +23,7 @@ from appliance.synthetic.faults import (
     CHANNELS,
     MIN_GOOD_DESCENT_S,
     Channel,
+    Severity,
     check_faults,
     faulty_rep,
     good_rep,
@@ -31,7 +32,9 @@ from appliance.synthetic.faults import (
 
 Array = npt.NDArray[np.float64]
 
-ARM_HANG, ARM_BAR, ARM_DOWEL = 0, 1, 2
+ARM_HANG, ARM_BAR, ARM_DOWEL, ARM_BELL, ARM_BACK = 0, 1, 2, 3, 4
+"""Arm modes: hanging, at a bar held in front of the legs, cradling a dowel behind the back,
+at a kettlebell handle between the legs, at a bar across the upper back."""
 WALK_SPEED_M_S = 1.2
 STRIDE_HEIGHTS = 0.75  # one gait cycle (two steps), in standing heights
 TURN_S = 0.8
@@ -75,20 +78,31 @@ class Tempo:
 class RepTruth:
     """What a rep really was: 1-based ``index``; ``start_s`` when the descent starts,
     ``bottom_s`` the middle of the bottom pause, ``end_s`` when the ascent ends (seconds);
-    ``faults`` the coaching.md ids built into it."""
+    ``faults`` the coaching.md ids built into it. ``from_floor``: a pull from the floor,
+    whose ``start_s`` and ``bottom_s`` are when the weight leaves the floor."""
 
     index: int
     start_s: float
     bottom_s: float
     end_s: float
     faults: frozenset[str]
+    from_floor: bool = False
 
 
 @dataclass(frozen=True)
 class Timeline:
     """Per-frame arrays, ``n`` frames: ``t_s``; ``posture`` ``(n, 6)`` in ``Channel``
     order; ``yaw_deg``; ``root_m``; ``walk_amp``; ``walk_phase`` (radians); ``arm_mode``
-    (``ARM_HANG``, ``ARM_BAR`` or ``ARM_DOWEL``)."""
+    (``ARM_HANG``, ``ARM_BAR``, ...).
+
+    Optional (``None``: the classic set of ``build_timeline``): ``load`` mass in the hands
+    (fraction of body mass; default a bar of ``BAR_MASS`` whenever ``ARM_BAR`` in
+    deadlift mode); ``grip_floor_m`` how low the wrists can go (metres; a weight on the
+    floor); ``grip`` 0..1 of the way from hanging arms to the ``arm_mode`` position;
+    ``arm_swing_deg``, ``arm_bend_deg`` raise and bend hanging arms (fidgets);
+    ``heading_deg`` (0 faces the picture's right, 90 the camera, 180 the left), ``x_m``
+    (right) and ``z_m`` (away from the camera) place the lifter in the room instead of
+    ``yaw_deg`` and ``root_m``."""
 
     t_s: Array
     posture: Array
@@ -98,6 +112,14 @@ class Timeline:
     walk_phase: Array
     arm_mode: npt.NDArray[np.int8]
     reps: tuple[RepTruth, ...]
+    load: Array | None = None
+    grip_floor_m: Array | None = None
+    grip: Array | None = None
+    arm_swing_deg: Array | None = None
+    arm_bend_deg: Array | None = None
+    heading_deg: Array | None = None
+    x_m: Array | None = None
+    z_m: Array | None = None
 
 
 def min_jerk(u: Array) -> Array:
@@ -106,7 +128,7 @@ def min_jerk(u: Array) -> Array:
     return u * u * u * (10.0 + u * (-15.0 + 6.0 * u))
 
 
-class _Keys:
+class Keys:
     """Posture keyframes: ``hold`` keeps the posture, ``move`` blends to a new one."""
 
     def __init__(self, posture: Array) -> None:
@@ -166,7 +188,7 @@ def build_timeline(
     mode: str,
     reps: int,
     faults: Mapping[int, set[str] | frozenset[str]],
-    severity: float | Mapping[str, float] | None,
+    severity: Severity,
     fps: float,
     stand_trunk_deg: float,
     height_m: float,
@@ -183,7 +205,7 @@ def build_timeline(
     stays); ``pickup`` adds lifting the bar from the floor before calibration and putting
     it down after the last rep (deadlift); ``stand_s`` is the still calibration stand."""
     stand = standing_posture(mode, stand_trunk_deg)
-    keys = _Keys(stand)
+    keys = Keys(stand)
     yaw_keys: list[tuple[float, float]] = [(0.0, 0.0 if walk_in_m else yaw_deg)]
     arm_default = ARM_DOWEL if mode == "drill" else ARM_BAR
     arm_changes: list[tuple[float, int]] = [(0.0, ARM_HANG if pickup else arm_default)]
@@ -239,7 +261,7 @@ def build_timeline(
     posture = keys.sample(t)
     posture[:, Channel.TRUNK] += 0.3 * np.sin(2 * np.pi * 0.23 * t)  # postural sway
     yaw_t, yaw_v = zip(*yaw_keys, strict=True)
-    yaw = _sample_smooth(t, np.asarray(yaw_t), np.asarray(yaw_v))
+    yaw = sample_smooth(t, np.asarray(yaw_t), np.asarray(yaw_v))
     root, amp = np.zeros(n), np.zeros(n)
     if walk_in_m:
         root, amp = _walk(t, 0.0, walk_in_m, arriving=True)
@@ -252,7 +274,7 @@ def build_timeline(
     return Timeline(t, posture, yaw, root, amp, phase, arm, tuple(truths))
 
 
-def _sample_smooth(t: Array, times: Array, values: Array) -> Array:
+def sample_smooth(t: Array, times: Array, values: Array) -> Array:
     """Piecewise minimum-jerk interpolation through (times, values), held at the ends."""
     if len(times) == 1:
         return np.full_like(t, values[0])

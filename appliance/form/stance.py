@@ -1,0 +1,80 @@
+"""Whether the lifter's feet stay put: the difference between a rep and a pick-up on the way.
+
+A rep starts from a settled stance and the feet stay planted through it; someone who bends
+to pick something up while walking in or out keeps moving. The stance point is the middle
+of the ankles the model can see (the hips when no ankle is seen, which move more during a
+hinge, so they get their own limit). ``travel`` measures how far it moved in a time span,
+in lengths of the lifter's standing torso, between robust medians so fumbled frames are
+not steps.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import deque
+from dataclasses import dataclass
+
+from appliance.form.features import FrameFeatures
+
+_KEEP_S = 40.0  # seconds of stance history kept (longer than any rep)
+
+
+@dataclass(frozen=True, slots=True)
+class Travel:
+    """How far the stance point moved (torso lengths) and what it was measured on:
+    ``feet`` (ankles) or ``hips``."""
+
+    distance: float
+    on: str
+
+
+class StanceTracker:
+    """``update`` every frame the lifter is seen; ``travel(t0, t1)`` afterwards."""
+
+    def __init__(self, min_score: float) -> None:
+        self.min_score = min_score
+        self._samples: deque[tuple[float, float | None, float | None, float, float, float]] = (
+            deque()
+        )
+
+    def reset(self) -> None:
+        """Somebody new."""
+        self._samples.clear()
+
+    def update(self, features: FrameFeatures, torso_px: float) -> None:
+        """Take a frame; ``torso_px`` is the lifter's standing torso length now (pixels)."""
+        feet = features.feet
+        fx, fy = (feet.x, feet.y) if feet.score >= self.min_score else (None, None)
+        t = features.t_s
+        self._samples.append((t, fx, fy, features.hip.x, features.hip.y, max(1.0, torso_px)))
+        while self._samples and self._samples[0][0] < t - _KEEP_S:
+            self._samples.popleft()
+
+    def seen_since(self, t_s: float) -> bool:
+        """True when the lifter was already seen at ``t_s`` (seconds) or before."""
+        return bool(self._samples) and self._samples[0][0] <= t_s
+
+    def travel(self, t0: float, t1: float) -> Travel | None:
+        """How far the stance point moved between ``t0`` and ``t1`` (seconds), in torso
+        lengths; on the feet when they were seen on most of those frames, else on
+        the hips; ``None`` with fewer than three frames."""
+        span = [s for s in self._samples if t0 <= s[0] <= t1]
+        if len(span) < 3:
+            return None
+        feet = [(s[1], s[2], s[5]) for s in span if s[1] is not None and s[2] is not None]
+        if len(feet) >= 0.6 * len(span):
+            return Travel(_spread(feet), "feet")
+        return Travel(_spread([(s[3], s[4], s[5]) for s in span]), "hips")
+
+
+def _spread(points: list[tuple[float, float, float]]) -> float:
+    """How far the point got from where it was: the distance between the medians of the
+    first and the last third of the span, over the scale. Medians, because ankles hidden
+    behind a plate on the floor wander by a third of a torso from frame to frame."""
+    third = max(1, len(points) // 3)
+    first, last = points[:third], points[-third:]
+    x0, y0 = statistics.median(p[0] for p in first), statistics.median(p[1] for p in first)
+    x1, y1 = statistics.median(p[0] for p in last), statistics.median(p[1] for p in last)
+    scale = statistics.median(p[2] for p in points)
+    return math.hypot(x1 - x0, y1 - y0) / scale
