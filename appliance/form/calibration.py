@@ -43,14 +43,17 @@ class Baseline:
 
     @classmethod
     def from_frames(cls, frames: list[FrameFeatures], t_s: float) -> Baseline:
-        """The medians of the standing frames."""
+        """The medians of the standing frames, measured the way the lifter faced then (the
+        nose ahead of the ear) and kept as for a lifter facing right."""
+        ahead = statistics.median(f.nose.x - f.ear.x for f in frames)
+        facing = 1.0 if ahead >= 0 else -1.0
         return cls(
             t_s=t_s,
             torso_px=float(statistics.median(f.torso_px for f in frames)),
-            trunk_right_deg=float(statistics.median(f.trunk_signed_deg(1.0) for f in frames)),
-            neck_right_deg=float(statistics.median(f.neck_flexion_deg(1.0) for f in frames)),
+            trunk_right_deg=float(statistics.median(f.trunk_signed_deg(facing) for f in frames)),
+            neck_right_deg=float(statistics.median(f.neck_flexion_deg(facing) for f in frames)),
             hip_extension_right_deg=float(
-                statistics.median(f.hip_extension_deg(1.0) for f in frames)
+                statistics.median(f.hip_extension_deg(facing) for f in frames)
             ),
         )
 
@@ -68,17 +71,24 @@ class Baseline:
             return None
         return cls(**values)
 
+    # The angles are the body's own (forward +, however the lifter faces the camera), so a
+    # lifter who calibrated facing one way and lifts facing the other keeps them: ``facing``
+    # says which way the lifter faces now, for callers that mirror image coordinates.
+
     def trunk_deg(self, facing: float) -> float:
         """Standing trunk angle from vertical, forward + (degrees)."""
-        return facing * self.trunk_right_deg
+        del facing
+        return self.trunk_right_deg
 
     def hip_extension_deg(self, facing: float) -> float:
         """Standing trunk against the leg line, forward + (degrees)."""
-        return facing * self.hip_extension_right_deg
+        del facing
+        return self.hip_extension_right_deg
 
     def neck_deg(self, facing: float) -> float:
         """Neutral head position: ear below (+) or above (-) the trunk line (degrees)."""
-        return facing * self.neck_right_deg
+        del facing
+        return self.neck_right_deg
 
 
 class Calibrator:

@@ -19,7 +19,7 @@ from appliance.form.faults import RepContext, Sample, Unjudged, judge_rep, knee_
 from appliance.form.features import FrameFeatures, extract
 from appliance.form.reps import RepDetector, RepWindow
 from appliance.form.scoring import score_rep
-from appliance.form.side import NearSide
+from appliance.form.side import Facing, NearSide
 from appliance.form.stance import StanceTracker, Travel
 from appliance.form.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from appliance.form.view import ViewTracker
@@ -81,6 +81,7 @@ class FormEvaluator:
         self._frames = 0
         self._person_seen = False
         self.near_side = NearSide()
+        self.facing = Facing()
         self.stance = StanceTracker(self.th.min_score)
         self._samples: deque[Sample] = deque()
         self._torso: deque[tuple[float, float]] = deque()  # (t_s, torso_px) lately
@@ -115,9 +116,11 @@ class FormEvaluator:
         while self._samples and self._samples[0].features.t_s < t_s - _BUFFER_S:
             self._samples.popleft()
         standing = self.detector.state in ("top", "unknown") and hinge < 20.0
-        if self.detector.state in ("top", "unknown"):
-            self.calibrator.update(features, hinge)
         self.views.update(features, standing)
+        if self.detector.state in ("top", "unknown") and self.views.view == "side":
+            # The baseline holds side-view angles: standing facing the mirror says nothing
+            # about the trunk's or the head's line seen from the side.
+            self.calibrator.update(features, features.trunk_2d_deg)  # a lean back is no stance
         window = self.detector.update(t_s, hinge)
         if window is not None:
             completed = self._flush_pending(t_s, force=True) or completed
@@ -166,6 +169,7 @@ class FormEvaluator:
         if gone_s > _FORGET_PERSON_S and not present:
             self.calibrator.reset()
             self.near_side.reset()
+            self.facing.reset()
             self.stance.reset()
             self._torso.clear()
         return FormUpdate(
@@ -189,8 +193,13 @@ class FormEvaluator:
         self._torso.append((t, math.hypot(shoulder.x - hip.x, shoulder.y - hip.y)))
         while self._torso[0][0] < t - self.th.torso_window_s:
             self._torso.popleft()
+        facing = self.facing.update(features, self.th.min_score)
         if self.views.view == "side":
-            return features.trunk_2d_deg  # side-on a shorter torso is rounding or noise
+            # Side-on a shorter torso is rounding or noise: the angle itself, and leaning
+            # back past vertical (a lockout's overextension) is no way down into a hinge.
+            if facing and features.trunk_signed_deg(facing) < 0.0:
+                return 0.0
+            return features.trunk_2d_deg
         dx, up = shoulder.x - hip.x, hip.y - shoulder.y
         reference = self._reference_torso() * (1.0 - _LENGTH_NOISE)
         depth_sq = max(0.0, reference * reference - up * up - dx * dx)
@@ -309,6 +318,8 @@ class FormEvaluator:
         samples = [s for s in self._samples if window.start_s <= s.features.t_s <= end]
         window = _settled_lockout(window, samples)
         if self.reps and window.start_s < self.reps[-1].end_s:
+            if window.bottom_s <= self.reps[-1].end_s:
+                return None  # the same movement as the last rep
             window = replace(window, start_s=self.reps[-1].end_s)
         facing = _facing(samples)
         context = RepContext(

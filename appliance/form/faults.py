@@ -41,7 +41,7 @@ PART_NAMES = {
 }
 VIEW_PHRASES = {"front": "the front", "oblique": "an angle", "unknown": "an unclear angle"}
 NO_BASELINE = "needs your standing posture first (stand still for a second before the set)"
-SWING = "a swing's bell path, speed and gaze are its own (judged as a swing, not a deadlift)"
+SWING = "a swing's bell path, speed, gaze and lean at the top are its own, not a deadlift's"
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,8 @@ def judge_squatting(ctx: RepContext) -> Verdict:
         trunk = _median([s.features.trunk_signed_deg(ctx.facing) for s in bottom])
         shin = _median([s.features.shin_signed_deg(ctx.facing) for s in bottom])
         metrics = {"knee_flexion_deg": knee, "shin_deg": shin, "trunk_over_shin_deg": trunk - shin}
-        squat = knee >= th.squat_min_knee_deg and trunk - shin <= th.squat_trunk_over_shin_deg
+        limit = th.squat_trunk_over_shin_deg + th.squat_depth_slope * max(0.0, knee - 100.0)
+        squat = knee >= th.squat_min_knee_deg and trunk - shin <= limit
         return squat, metrics
     bottom = _seen(ctx, ctx.bottom, "hip", "knee")
     top = _seen(ctx, ctx.top or ctx.bottom, "hip", "knee")
@@ -199,12 +200,12 @@ def judge_shallow_hinge(ctx: RepContext) -> Verdict:
 
 def lockout_extension(ctx: RepContext) -> float:
     """How far the lifter got toward standing at the top: the hip extension (trunk
-    against the leg line, degrees; 0 standing tall, + still bent, - leaning back) at the
-    most extended moment of the top, over three frames so one frame cannot decide."""
+    against the leg line, degrees; 0 standing tall, + still bent, - leaning back) at its
+    most extended, as the lower quartile of the top's frames (the minimum of noisy frames
+    would read every lockout as a lean back)."""
     top = _seen(ctx, ctx.top, "shoulder", "hip", "ankle")
-    values = [s.features.hip_extension_deg(ctx.facing) for s in top]
-    smooth = sorted(_median(values[i : i + 3]) for i in range(max(1, len(values) - 2)))
-    return smooth[0]
+    values = sorted(s.features.hip_extension_deg(ctx.facing) for s in top)
+    return values[int(0.25 * (len(values) - 1))]
 
 
 def _standing_extension(ctx: RepContext) -> float | None:
@@ -220,6 +221,7 @@ def judge_incomplete_lockout(ctx: RepContext) -> Verdict:
     standing = _standing_extension(ctx)
     metrics = {"lockout_hip_extension_deg": extension}
     if standing is not None:
+        metrics["lockout_vs_standing_deg"] = extension - standing
         return extension - standing > th.incomplete_lockout_deg, metrics
     return extension > th.incomplete_lockout_uncalibrated_deg, metrics
 
@@ -230,10 +232,13 @@ def judge_hyperextension(ctx: RepContext) -> Verdict:
     (a barbell at the hips pulls the hip keypoint forward: good lockouts read up to about
     -20°), or against the lifter's own earlier lockouts in the set."""
     th = ctx.th
+    if is_swing(ctx):
+        raise Unjudged(SWING)  # at the top of a swing the lifter leans back to balance the bell
     extension = lockout_extension(ctx)
     standing = _standing_extension(ctx)
     metrics = {"lockout_hip_extension_deg": extension}
     if standing is not None:
+        metrics["lockout_vs_standing_deg"] = extension - standing
         return extension - standing < -th.hyperextension_deg, metrics
     if extension < -th.hyperextension_uncalibrated_deg:
         return True, metrics
@@ -331,7 +336,7 @@ def judge_hips_rise_early(ctx: RepContext) -> Verdict:
     if len(ascent) < 4:
         raise Unjudged("the way up was too quick to see")
     knee = smooth[deepest:]
-    trunk = [s.hinge_deg for s in ascent]
+    trunk = [s.features.trunk_signed_deg(ctx.facing) for s in ascent]
     knee_to, trunk_from, trunk_to = _median(knee[-3:]), _median(trunk[:3]), _median(trunk[-3:])
     knee_travel, trunk_rise = knee[0] - knee_to, trunk_from - trunk_to
     if knee_travel < th.hips_early_min_knee_deg or trunk_rise < 1.0:
@@ -359,7 +364,7 @@ def _is_set_up_at_the_bar(ctx: RepContext) -> bool:
 def judge_rushed(ctx: RepContext) -> Verdict:
     """The lowering was a drop: its middle 80 % took less than ``rushed_descent_s``."""
     w = ctx.window
-    if w.from_floor:
+    if w.from_floor or w.floor_set:
         raise Unjudged("the rep started at the floor: no lowering to time")
     if w.descent_s is None:
         raise Unjudged("the way down was not seen")

@@ -19,6 +19,7 @@ _NEAR_SIDE_PARTS = ("shoulder", "hip", "knee", "ankle", "ear")
 _NOSE = KEYPOINT_INDEX["nose"]
 _EYES = (KEYPOINT_INDEX["left_eye"], KEYPOINT_INDEX["right_eye"])
 _SHOULDERS = (KEYPOINT_INDEX["left_shoulder"], KEYPOINT_INDEX["right_shoulder"])
+_EARS = (KEYPOINT_INDEX["left_ear"], KEYPOINT_INDEX["right_ear"])
 _HIPS = (KEYPOINT_INDEX["left_hip"], KEYPOINT_INDEX["right_hip"])
 _ANKLES = (KEYPOINT_INDEX["left_ankle"], KEYPOINT_INDEX["right_ankle"])
 
@@ -56,6 +57,8 @@ class FrameFeatures:
     feet: Point
     mid_shoulder: Point
     mid_hip: Point
+    mid_ear: Point
+    midline: bool  # both ears, both shoulders and both hips seen: the mid_* are middles
 
     def seen(self, *parts: str, min_score: float) -> bool:
         """True when every named part scores at least ``min_score``."""
@@ -120,9 +123,15 @@ class FrameFeatures:
     def neck_flexion_deg(self, facing: float) -> float:
         """How far the ear sits below (+) or above (-) the continued hip→shoulder line, as
         an angle at the shoulder (degrees). Rounding and a dropped head raise it; looking
-        up lowers it."""
-        tx, ty = self.shoulder.x - self.hip.x, self.shoulder.y - self.hip.y
-        nx, ny = self.ear.x - self.shoulder.x, self.ear.y - self.shoulder.y
+        up lowers it. On the body's midline (the middle of each left/right pair) when both
+        sides are seen: the ear, shoulder and hip of one side stand out from the midline by
+        different amounts, and a camera above or beside the lifter then shifts them
+        differently standing and bent over."""
+        ear, shoulder, hip = self.ear, self.shoulder, self.hip
+        if self.midline:
+            ear, shoulder, hip = self.mid_ear, self.mid_shoulder, self.mid_hip
+        tx, ty = shoulder.x - hip.x, shoulder.y - hip.y
+        nx, ny = ear.x - shoulder.x, ear.y - shoulder.y
         cross = (tx * ny - ty * nx) * facing
         dot = tx * nx + ty * ny
         return math.degrees(math.atan2(cross, dot))
@@ -186,6 +195,8 @@ def extract(
         feet=_feet(point(_ANKLES[0]), point(_ANKLES[1]), min_score),
         mid_shoulder=_middle(point(_SHOULDERS[0]), point(_SHOULDERS[1]), min_score),
         mid_hip=_middle(point(_HIPS[0]), point(_HIPS[1]), min_score),
+        mid_ear=_middle(point(_EARS[0]), point(_EARS[1]), min_score),
+        midline=all(rows[i][2] >= min_score for pair in (_EARS, _SHOULDERS, _HIPS) for i in pair),
     )
     return features, rows
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from appliance.form.thresholds import Thresholds
 
@@ -43,7 +43,8 @@ class RepWindow:
     stayed within ``_BOTTOM_BAND_DEG`` of its deepest. ``descent_s`` is how long the way
     down took from 10 % to 90 % of its depth (``None`` for a pull from the floor).
     ``top_deg`` is the inclination the rep started from, ``lockout_deg`` the one it came
-    back to; ``steady_top``: the lifter held the top (else they went straight back down).
+    back to; ``steady_top``: the lifter held the top (else they went straight back down);
+    ``floor_set``: a rep of a set pulled from the floor.
     """
 
     start_s: float
@@ -56,6 +57,7 @@ class RepWindow:
     from_floor: bool
     lockout_deg: float = 0.0
     steady_top: bool = True
+    floor_set: bool = False
 
 
 class RepDetector:
@@ -117,6 +119,8 @@ class RepDetector:
             self._history.popleft()
         swing = self.th.rep_swing_deg
         if self.state == "unknown":
+            if len(self._recent) < 3 or t_s - self._recent[0][0] < 0.5 * _MEDIAN_S:
+                return None  # one first frame (often the model's worst) decides nothing
             self._low = self._high = x
             self._low_t = self._high_t = t_s
             if x > self.th.rep_top_max_deg:  # first seen bent over the weight
@@ -146,7 +150,9 @@ class RepDetector:
 
     def _ascending(self, t_s: float, x: float) -> RepWindow | None:
         th = self.th
-        target = self._high - th.lockout_share * (self._high - self._start_deg)
+        # Back most of the way up, or upright enough to be a top however deep the rep was
+        # (a floor pull bends the trunk only 45-60°: its incomplete lockout still ends it).
+        target = max(self._high - th.lockout_share * (self._high - self._start_deg), th.top_max_deg)
         if x >= self._low + th.rep_swing_deg:  # turned back down without holding a top
             if self._low > target:
                 self.state, self._hold_since = "down", None  # a bounce: the same rep
@@ -172,6 +178,7 @@ class RepDetector:
         self._low, self._low_t = x, t_s
         if self._reps == 0 and self.set_up_at_floor is not None and self.set_up_at_floor(rep):
             self._floor_set = True  # the first rep began by setting up at the weight
+            rep = replace(rep, floor_set=True)
         if self._floor_set:
             self._floor_rep = rep if self._plausible(rep) else None
             return None  # a pull is a rep once the lifter lowers again
@@ -181,14 +188,15 @@ class RepDetector:
         return RepWindow(
             start_s=self._start_t,
             descent_s=self._descent_s(),
-            bottom_s=self._middle_near_peak(_NEAR_DEG),
-            bottom_pause_s=self._time_near_peak(_BOTTOM_BAND_DEG),
+            bottom_s=self._middle_near_peak(_NEAR_DEG, lockout_s),
+            bottom_pause_s=self._time_near_peak(_BOTTOM_BAND_DEG, lockout_s),
             lockout_s=lockout_s,
             peak_deg=self._high,
             top_deg=self._start_deg,
             from_floor=self._from_floor,
             lockout_deg=self._low,
             steady_top=steady,
+            floor_set=self._floor_set,
         )
 
     def _accept(self, rep: RepWindow) -> RepWindow | None:
@@ -198,9 +206,12 @@ class RepDetector:
         return rep
 
     def _plausible(self, rep: RepWindow) -> bool:
-        """Deep enough and long enough to be a hinge, not a nod or a twitch."""
+        """Deep enough and long enough to be a hinge, not a nod, a twitch or a lean at the
+        top of a pull."""
         th = self.th
         depth = rep.peak_deg - rep.top_deg
+        if self._floor_set and rep.peak_deg < th.floor_setup_trunk_deg:
+            return False  # each rep of a floor set takes the weight from the floor
         return (
             rep.peak_deg >= th.rep_min_peak_deg
             and depth >= th.rep_min_depth_share * rep.peak_deg
@@ -213,18 +224,19 @@ class RepDetector:
         )
         return abs(x - then_x) / (t_s - then_t) if t_s > then_t else 0.0
 
-    def _near_peak(self, band_deg: float) -> list[float]:
-        end = self.last_t if self.last_t is not None else 0.0
+    def _near_peak(self, band_deg: float, end_s: float) -> list[float]:
         return [
-            t for t, v in self._history if self._start_t <= t <= end and v >= self._high - band_deg
+            t
+            for t, v in self._history
+            if self._start_t <= t <= end_s and v >= self._high - band_deg
         ] or [self._high_t]
 
-    def _middle_near_peak(self, band_deg: float) -> float:
-        near = self._near_peak(band_deg)
+    def _middle_near_peak(self, band_deg: float, end_s: float) -> float:
+        near = self._near_peak(band_deg, end_s)
         return (near[0] + near[-1]) / 2.0
 
-    def _time_near_peak(self, band_deg: float) -> float:
-        near = self._near_peak(band_deg)
+    def _time_near_peak(self, band_deg: float, end_s: float) -> float:
+        near = self._near_peak(band_deg, end_s)
         return near[-1] - near[0]
 
     def _descent_s(self) -> float | None:

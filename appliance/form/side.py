@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from appliance.form.features import side_scores
+from appliance.form.features import FrameFeatures, side_scores
 
 _PARTS = 5  # parts summed by ``side_scores``
 
@@ -53,3 +53,47 @@ class NearSide:
         elif self.side == "right" and self._lead > self.margin:
             self.side = "left"
         return self.side
+
+
+class Facing:
+    """Which way a side-on lifter faces in the image: +1 right, -1 left, 0 not yet known.
+
+    The nose sits ahead of the ear; bent over, the shoulders are ahead of the hips (nobody
+    leans back that far). Averaged over about half a second, with a margin, so a turn is
+    followed and a fumbled frame is not. Facing the camera the evidence is weak and the
+    last answer stands.
+    """
+
+    def __init__(self, time_constant_s: float = 0.5, margin: float = 0.04) -> None:
+        self.time_constant_s = time_constant_s
+        self.margin = margin
+        self.facing = 0.0
+        self._lead = 0.0  # rightward lead of the face (torso lengths), averaged over time
+        self._last_t: float | None = None
+
+    def reset(self) -> None:
+        """Somebody new."""
+        self.facing, self._lead, self._last_t = 0.0, 0.0, None
+
+    def update(self, features: FrameFeatures, min_score: float) -> float:
+        """Take one frame; return the facing now (+1, -1, or 0 while unknown)."""
+        torso = max(1.0, features.torso_px)
+        if features.trunk_2d_deg > 30.0:
+            lead = (features.shoulder.x - features.hip.x) / torso
+        elif features.seen("nose", "ear", min_score=min_score):
+            lead = 2.0 * (features.nose.x - features.ear.x) / torso
+        else:
+            return self.facing
+        lead = max(-1.0, min(1.0, lead))
+        t = features.t_s
+        if self._last_t is None or t <= self._last_t:
+            self._lead = lead if self._last_t is None else self._lead
+        else:
+            alpha = 1.0 - math.exp(-(t - self._last_t) / self.time_constant_s)
+            self._lead += alpha * (lead - self._lead)
+        self._last_t = t
+        if self._lead > self.margin:
+            self.facing = 1.0
+        elif self._lead < -self.margin:
+            self.facing = -1.0
+        return self.facing

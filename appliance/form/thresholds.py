@@ -26,9 +26,9 @@ class Thresholds:
     # (read from the front as 23-33°: see the evaluator's hinge signal).
     rep_min_peak_deg: float = 18.0
     # Side-on, where the angle is measured directly, a rep bends the trunk this far
-    # (a shallow hinge stops at 30-40°, a floor pull at 45-60°) unless the knees bend
+    # (a shallow hinge stops at 25-40°, a floor pull at 45-60°) unless the knees bend
     # this far at the bottom (a squatted rep keeps the trunk upright).
-    rep_side_peak_deg: float = 30.0
+    rep_side_peak_deg: float = 22.0
     rep_squat_knee_deg: float = 50.0
     # A rep from a top short of standing (an incomplete lockout) must still go down by
     # this share of its depth: a 15° bob at the bottom of a deep hinge is no rep.
@@ -41,9 +41,13 @@ class Thresholds:
     # pulls, each confirmed by the lowering after it.
     floor_setup_pause_s: float = 1.0
     floor_setup_hip_drop: float = 0.65
-    floor_setup_trunk_deg: float = 40.0  # floor pulls bend the trunk 45-60°, squats 25-38°
+    # Floor pulls bend the trunk 45-60°, squats 25-38°: a set-up is bent further than this,
+    # and so is every rep of a floor set (a lean at the top of a pull is no rep).
+    floor_setup_trunk_deg: float = 40.0
     # Lockout: back at least this share of the way to the top, and steady (deg/s) a while.
     lockout_share: float = 0.45
+    # ... or at least this upright (deg): an incomplete lockout comes up to 20-35°.
+    top_max_deg: float = 40.0
     lockout_speed_deg_s: float = 35.0
     lockout_hold_s: float = 0.2
     # A rep is reported this long after lockout (or when the next descent starts).
@@ -66,8 +70,8 @@ class Thresholds:
     # Calibration: upright (deg) for this long (s), hip and shoulder within this distance
     # (torso lengths, summed) of where they typically were.
     calibration_upright_deg: float = 15.0
-    calibration_still_torso: float = 0.08
-    calibration_hold_s: float = 1.0
+    calibration_still_torso: float = 0.15
+    calibration_hold_s: float = 0.8
     # A torso this much longer or shorter than the calibrated one is another person.
     person_change_ratio: float = 0.3
 
@@ -87,7 +91,11 @@ class Thresholds:
     # and shins run near parallel (synthetic mild -4°, clear -15°); every hinge leans the
     # trunk well past the shins: floor pulls +20° to +45° (Schellenberg 2013 norms on the
     # synthetic lifter), real barbell pulls +36° to +72°, swings +52° to +65°.
-    squat_trunk_over_shin_deg: float = 8.0
+    squat_trunk_over_shin_deg: float = 10.0
+    # A deeper knee bend with the same trunk is more of a squat: the limit rises by this
+    # much per degree of knee flexion past 100° (good floor pulls reach 90-105° with the
+    # trunk 14-42° past the shins; squats go on to 115-130°).
+    squat_depth_slope: float = 0.4
     # squatting, front: hip-to-knee height left at the bottom, as a share of standing
     # (cos of the thigh from vertical: squat 0.14-0.22, floor pulls 0.34-0.5) with the
     # trunk under this inclination as read from the front (squats 25-38° read up to 41°,
@@ -104,31 +112,31 @@ class Thresholds:
     # shallow_hinge: peak trunk under this (deg) with the knees under the next value (a
     # squat or floor pull reaches the bar with the knees instead). Good hinges 60-90°,
     # floor pulls 45-60° (with knees 70°+), shallow synthetic 38° (mild) and 30° (clear).
-    shallow_trunk_deg: float = 48.0
+    shallow_trunk_deg: float = 44.0
     shallow_max_knee_deg: float = 45.0
     # incomplete_lockout: hip extension left at the top (deg, trunk forward of the leg
     # line, camera tilt cancels). Calibrated: beyond standing by this. Real good lockouts
     # -28° to +9° (uncalibrated); synthetic mild 20°, clear 35° of trunk lean.
     incomplete_lockout_deg: float = 12.0
-    incomplete_lockout_uncalibrated_deg: float = 15.0
+    incomplete_lockout_uncalibrated_deg: float = 20.0
     # hyperextension: the trunk behind the leg line at the top. Calibrated: past standing
     # by this (synthetic mild 12° of lean back, plus hips forward). Without calibration
     # against standing tall: real good barbell lockouts read to -28° (the bar pulls the hip
     # keypoint forward), so only a lean past this is called; against the lifter's own
     # earlier lockouts, ``hyperextension_deg`` again.
     hyperextension_deg: float = 10.0
-    hyperextension_uncalibrated_deg: float = 32.0
+    hyperextension_uncalibrated_deg: float = 30.0
     # head_up, side: the ear raised above the trunk line against the calibrated neutral
     # (deg; synthetic mild 21°, clear 33°; good 0 ± 6°). Real lifters who look ahead at the
     # floor (labelled good) raise it 8-42° without calibration, so uncalibrated only a neck
     # cranked past this, or a face turned above the horizon (gaze below this), is called.
-    head_up_deg: float = 15.0
+    head_up_deg: float = 18.0
     head_up_uncalibrated_deg: float = 48.0
     head_up_gaze_deg: float = -5.0
-    rounded_torso_shrink: float = 0.14  # torso shortening that alone means rounded
-    rounded_neck_deg: float = 20.0  # head drop against neutral that alone means rounded
+    rounded_torso_shrink: float = 0.12  # torso shortening that alone means rounded
+    rounded_neck_deg: float = 10.0  # head drop against neutral that alone means rounded
     # Calibrated: head drop must be at least this share of ``rounded_neck_deg`` too.
-    rounded_min_head_share: float = 0.5
+    rounded_min_head_share: float = 0.4
     # Without a baseline: the ear this far below the trunk line (real good -42° to -1°,
     # synthetic good -6° to +10°; rounded synthetic +14° to +46°, real bad005 +14°) with
     # the torso at least a little short (under ``rounded_some_shrink`` of standing) ...
@@ -139,7 +147,7 @@ class Thresholds:
     rounded_uncalibrated_ratio: float = 0.83
     rounded_head_held_deg: float = -5.0
     # Said at once, mid-rep: the rounded-back evidence this strong for this long (s).
-    rounded_live_evidence: float = 1.2
+    rounded_live_evidence: float = 1.5
     rounded_live_hold_s: float = 0.3
     # Front view: a clearly visible face, nose above the shoulders by this share of torso,
     # while bent over at least this far (an upright trunk faces the mirror anyway).
