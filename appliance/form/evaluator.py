@@ -8,6 +8,7 @@ counter. A rep is judged (``faults``) a moment after lockout, when the top is kn
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from collections import deque
@@ -32,8 +33,12 @@ _BUFFER_S = 30.0  # seconds of frames kept for judging the rep in progress
 _FORGET_PERSON_S = 3.0  # absent this long: the next person is someone new
 # The standing torso length is known to within this share (noise, perspective, sway): a
 # torso this much shorter than standing still counts as upright.
-_LENGTH_NOISE = 0.06
+_LENGTH_NOISE = 0.05
+_JITTER_MARGIN = 1.2  # and this many times the frame-to-frame jitter of the length on top
 _REFERENCE_SHARE = 0.9  # the reference torso: this percentile of the recent lengths
+# Hip-to-shoulder over knee-to-ankle is 1.17 in anthropometric tables (Drillis & Contini);
+# a shin tilted forward toward the camera looks up to 10 % shorter: the lower bound.
+_TORSO_PER_SHANK = 1.05
 _MISSING_PARTS = (
     ("hip", "hips"),
     ("knee", "knees"),
@@ -74,7 +79,7 @@ class FormEvaluator:
         self.th = thresholds or DEFAULT_THRESHOLDS
         self.calibrator = Calibrator(self.th, prior)
         self.views = ViewTracker(self.th)
-        self.detector = RepDetector(self.th, self._set_up_at_floor if mode == "deadlift" else None)
+        self.detector = RepDetector(self.th, self._reaches_floor if mode == "deadlift" else None)
         self.reps: list[Rep] = []
         self._lockouts: list[float] = []  # hip extension at each judged rep's top (deg)
         self._rep_views: list[str] = []  # the view each rep was judged in
@@ -84,7 +89,8 @@ class FormEvaluator:
         self.facing = Facing()
         self.stance = StanceTracker(self.th.min_score)
         self._samples: deque[Sample] = deque()
-        self._torso: deque[tuple[float, float]] = deque()  # (t_s, torso_px) lately
+        # (t_s, torso_px, shank_px or 0 when unseen) lately
+        self._torso: deque[tuple[float, float, float]] = deque()
         self._pending: RepWindow | None = None
         self._last_seen_t: float | None = None
         self._live_since: float | None = None
@@ -190,7 +196,11 @@ class FormEvaluator:
         (``_LENGTH_NOISE``) nothing is added, so standing reads as upright."""
         t = features.t_s
         shoulder, hip = features.mid_shoulder, features.mid_hip  # steadier than one side
-        self._torso.append((t, math.hypot(shoulder.x - hip.x, shoulder.y - hip.y)))
+        seen_shank = features.seen("knee", "ankle", min_score=self.th.min_score)
+        shank = math.hypot(features.knee.x - features.ankle.x, features.knee.y - features.ankle.y)
+        self._torso.append(
+            (t, math.hypot(shoulder.x - hip.x, shoulder.y - hip.y), shank if seen_shank else 0.0)
+        )
         while self._torso[0][0] < t - self.th.torso_window_s:
             self._torso.popleft()
         facing = self.facing.update(features, self.th.min_score)
@@ -201,17 +211,31 @@ class FormEvaluator:
                 return 0.0
             return features.trunk_2d_deg
         dx, up = shoulder.x - hip.x, hip.y - shoulder.y
-        reference = self._reference_torso() * (1.0 - _LENGTH_NOISE)
+        reference = self._reference_torso() * (1.0 - _LENGTH_NOISE - self._length_jitter())
         depth_sq = max(0.0, reference * reference - up * up - dx * dx)
         return math.degrees(math.atan2(math.sqrt(dx * dx + depth_sq), up))
 
+    def _length_jitter(self) -> float:
+        """How much the torso length jumps from one frame to the next lately, as a share of
+        it (a robust standard deviation of one frame's length): small or far lifters and
+        noisy cameras need a wider margin before a shorter torso means a hinge."""
+        lengths = [length for _, length, _ in self._torso]
+        if len(lengths) < 5:
+            return 0.0
+        steps = sorted(abs(b - a) / max(1.0, b) for a, b in itertools.pairwise(lengths[-90:]))
+        return _JITTER_MARGIN * 1.4826 * steps[len(steps) // 2] / math.sqrt(2.0)
+
     def _reference_torso(self) -> float:
         """The lifter's standing torso length at their distance now (pixels): a high
-        percentile of the lengths of the last ``torso_window_s``."""
-        lengths = sorted(length for _, length in self._torso)
+        percentile of the lengths of the last ``torso_window_s``, and never under what the
+        shins say it must be (body proportions: a set that starts bent over the bar has
+        shown no standing torso yet, but its shins stand nearly upright)."""
+        lengths = sorted(length for _, length, _ in self._torso)
         if not lengths:
             return 0.0
-        return lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))]
+        shanks = sorted(shank for _, _, shank in self._torso if shank > 0.0)
+        from_shins = _TORSO_PER_SHANK * shanks[len(shanks) // 2] if shanks else 0.0
+        return max(lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))], from_shins)
 
     def _missing(self, features: FrameFeatures, rows: list[list[float]]) -> tuple[str, ...]:
         """The parts seen on neither side of the body."""
@@ -249,35 +273,25 @@ class FormEvaluator:
             self._live_since = t_s
         return ("rounded_back",) if t_s - self._live_since >= th.rounded_live_hold_s else ()
 
-    def _set_up_at_floor(self, window: RepWindow) -> bool:
-        """The first rep began by setting up at a weight on the floor: a pause at the
-        bottom, bent over, with the knees bent so far that the hips dropped well toward
-        them (an RDL turns at the bottom with soft knees; a squat keeps the trunk upright).
-        Vertical distances, so in any view."""
+    def _reaches_floor(self, window: RepWindow, unseen: bool) -> bool:
+        """The rep went down to a weight on the floor: at its deepest the knees bent so far
+        that the hips dropped well toward them (an RDL turns at the bottom with soft knees;
+        a lean at the top of a pull bends no knee). Vertical distances, so in any view.
+        ``unseen``: the answer when the knees or the standing lifter cannot be seen."""
         th = self.th
-        if (
-            window.bottom_pause_s < th.floor_setup_pause_s
-            or window.peak_deg < th.floor_setup_trunk_deg
-        ):
-            return False  # no pause, or the trunk upright: a squat
-        before = [
-            s.features
-            for s in self._samples
-            if window.start_s - th.settled_before_s <= s.features.t_s <= window.start_s
-        ]
-        bottom = [
-            s.features
-            for s in self._samples
-            if window.start_s <= s.features.t_s <= window.lockout_s
-            and s.hinge_deg >= window.peak_deg - 8.0
-        ]
-        standing = [
-            f.knee.y - f.hip.y for f in before if f.seen("knee", "hip", min_score=th.min_score)
-        ]
-        low = [f.knee.y - f.hip.y for f in bottom if f.seen("knee", "hip", min_score=th.min_score)]
-        if not standing or not low:
-            return False  # knees unseen: a pause alone could be a slow turn
-        height = statistics.median(standing)
+        upright, low = [], []
+        bottom_from = window.peak_deg - 0.15 * (window.peak_deg - window.top_deg)
+        for sample in self._samples:
+            f, t = sample.features, sample.features.t_s
+            if not f.seen("knee", "hip", min_score=th.min_score):
+                continue
+            if window.start_s - th.settled_before_s <= t <= window.start_s or t >= window.lockout_s:
+                upright.append(f.knee.y - f.hip.y)  # standing before the rep or after it
+            elif t > window.start_s and sample.hinge_deg >= bottom_from:
+                low.append(f.knee.y - f.hip.y)
+        if not upright or not low:
+            return unseen
+        height = statistics.median(upright)
         return height > 0 and statistics.median(low) / height < th.floor_setup_hip_drop
 
     def _planted(self, window: RepWindow) -> bool:

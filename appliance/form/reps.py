@@ -27,7 +27,8 @@ from appliance.form.thresholds import Thresholds
 
 _MEDIAN_S = 0.3  # seconds of samples in the median filter (at least 3 samples)
 _NEAR_DEG = 2.0  # within this of an extreme counts as being there
-_BOTTOM_BAND_DEG = 8.0  # "at the bottom": within this of the deepest inclination
+_BOTTOM_BAND_SHARE = 0.12  # "at the bottom": within this share of the rep's depth ...
+_BOTTOM_BAND_DEG = 3.0  # ... or of this many degrees, whichever is more
 _START_DEG = 2.5  # a descent starts where the signal last left this band above the top
 _HISTORY_S = 30.0  # seconds of signal kept to look back over a rep
 _SPEED_S = 0.25  # seconds over which the lockout's steadiness is measured
@@ -40,7 +41,7 @@ class RepWindow:
     ``start_s`` is when the descent began (for a pull from the floor, ``from_floor``, the
     first moment seen at the bottom); ``bottom_s`` the middle of the deepest stretch;
     ``lockout_s`` when the lifter was back up. ``bottom_pause_s``: how long the trunk
-    stayed within ``_BOTTOM_BAND_DEG`` of its deepest. ``descent_s`` is how long the way
+    stayed near its deepest (within an eighth of the rep's depth). ``descent_s`` is how long the way
     down took from 10 % to 90 % of its depth (``None`` for a pull from the floor).
     ``top_deg`` is the inclination the rep started from, ``lockout_deg`` the one it came
     back to; ``steady_top``: the lifter held the top (else they went straight back down);
@@ -68,13 +69,15 @@ class RepDetector:
     def __init__(
         self,
         thresholds: Thresholds,
-        set_up_at_floor: Callable[[RepWindow], bool] | None = None,
+        reaches_floor: Callable[[RepWindow, bool], bool] | None = None,
     ) -> None:
-        """``set_up_at_floor``: tells whether a set's first rep began by setting up at a
-        weight on the floor (deadlift mode); ``None`` where no weight rests there."""
+        """``reaches_floor(rep, unseen)``: whether a rep went down to a weight on the floor
+        (the hips dropped toward the knees; ``unseen`` when the knees cannot be seen);
+        ``None`` where no weight rests there (drill mode). A first rep that paused there set
+        up at the weight: a floor set."""
         self.th = thresholds
-        self.set_up_at_floor = set_up_at_floor
-        self.floor_sets = set_up_at_floor is not None
+        self.reaches_floor = reaches_floor
+        self.floor_sets = reaches_floor is not None
         self.reset()
 
     def reset(self) -> None:
@@ -176,7 +179,13 @@ class RepDetector:
         rep = self._window(min(lockout_t, self._hold_since), steady=True)
         self.state, self._hold_since = "top", None
         self._low, self._low_t = x, t_s
-        if self._reps == 0 and self.set_up_at_floor is not None and self.set_up_at_floor(rep):
+        if (
+            self._reps == 0
+            and self.reaches_floor is not None
+            and rep.bottom_pause_s >= th.floor_setup_pause_s
+            and rep.peak_deg >= th.floor_rep_trunk_deg  # bent over the weight, not squatting
+            and self.reaches_floor(rep, False)
+        ):
             self._floor_set = True  # the first rep began by setting up at the weight
             rep = replace(rep, floor_set=True)
         if self._floor_set:
@@ -189,7 +198,7 @@ class RepDetector:
             start_s=self._start_t,
             descent_s=self._descent_s(),
             bottom_s=self._middle_near_peak(_NEAR_DEG, lockout_s),
-            bottom_pause_s=self._time_near_peak(_BOTTOM_BAND_DEG, lockout_s),
+            bottom_pause_s=self._time_near_peak(self._bottom_band(), lockout_s),
             lockout_s=lockout_s,
             peak_deg=self._high,
             top_deg=self._start_deg,
@@ -198,6 +207,9 @@ class RepDetector:
             steady_top=steady,
             floor_set=self._floor_set,
         )
+
+    def _bottom_band(self) -> float:
+        return max(_BOTTOM_BAND_DEG, _BOTTOM_BAND_SHARE * (self._high - self._start_deg))
 
     def _accept(self, rep: RepWindow) -> RepWindow | None:
         if not self._plausible(rep):
@@ -210,8 +222,13 @@ class RepDetector:
         top of a pull."""
         th = self.th
         depth = rep.peak_deg - rep.top_deg
-        if self._floor_set and rep.peak_deg < th.floor_setup_trunk_deg:
-            return False  # each rep of a floor set takes the weight from the floor
+        if (
+            self._floor_set
+            and self.reaches_floor is not None
+            and rep.peak_deg < th.floor_rep_trunk_deg
+            and not self.reaches_floor(rep, True)
+        ):
+            return False  # each rep of a floor set goes down to the weight on the floor
         return (
             rep.peak_deg >= th.rep_min_peak_deg
             and depth >= th.rep_min_depth_share * rep.peak_deg

@@ -35,15 +35,17 @@ class Thresholds:
     rep_min_depth_share: float = 0.35
     # A set first seen bent further than this starts at the floor (set up at the bar).
     rep_top_max_deg: float = 30.0
-    # Deadlift: a first rep that paused this long at the bottom (within 8° of its deepest)
-    # with the hips dropped to this share of their standing height above the knees set
-    # up at the weight on the floor (floor pulls 0.3-0.5, RDLs 0.85): the set's reps are
-    # pulls, each confirmed by the lowering after it.
+    # Deadlift: a first rep that paused this long at the bottom (within an eighth of its
+    # depth) with the hips dropped to this share of their standing height above the knees
+    # set up at the weight on the floor (floor pulls 0.3-0.5, RDLs 0.85): the set's reps are
+    # pulls, each confirmed by the lowering after it, and each reaches the floor so.
     floor_setup_pause_s: float = 1.0
     floor_setup_hip_drop: float = 0.65
-    # Floor pulls bend the trunk 45-60°, squats 25-38°: a set-up is bent further than this,
-    # and so is every rep of a floor set (a lean at the top of a pull is no rep).
-    floor_setup_trunk_deg: float = 40.0
+    # A set-up bends the trunk past this over the weight (floor pulls 45-60°; real ones
+    # read 55-90°), where a squat paused at the bottom stays under it (25-38°). Every rep
+    # of a floor set goes down to the weight: this far, or, squatted, with the hips
+    # dropped as above. A lean at the top of a pull (real: 26-29°, knees straight) is none.
+    floor_rep_trunk_deg: float = 40.0
     # Lockout: back at least this share of the way to the top, and steady (deg/s) a while.
     lockout_share: float = 0.45
     # ... or at least this upright (deg): an incomplete lockout comes up to 20-35°.
