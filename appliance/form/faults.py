@@ -329,7 +329,7 @@ def judge_hips_rise_early(ctx: RepContext) -> Verdict:
     way = _seen(ctx, ctx.between(w.start_s, w.lockout_s), "shoulder", "hip", "knee", "ankle")
     if len(way) < 6:
         raise Unjudged("the way up was too quick to see")
-    knees = [s.features.knee_flexion_deg() for s in way]
+    knees = [s.features.knees_flexion_deg for s in way]
     smooth = [_median(knees[max(0, i - 1) : i + 2]) for i in range(len(knees))]
     deepest = max(range(len(smooth)), key=smooth.__getitem__)
     ascent = way[deepest:]
