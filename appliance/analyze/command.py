@@ -14,7 +14,7 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +25,7 @@ from appliance.types import MODES, CueEvent
 
 if TYPE_CHECKING:
     from appliance.coach.config import CueConfig
+    from appliance.config import Config
     from appliance.form.evaluator import SetSummary
     from appliance.pipeline import CuePolicyLike, EstimatorLike
     from appliance.sources import FrameSource
@@ -164,35 +165,57 @@ def _check_arguments(args: argparse.Namespace) -> None:
             raise BadInput(f"{flag} {path}: would overwrite the source")
 
 
-def _handle(args: argparse.Namespace) -> int:
+@dataclass
+class Reported:
+    """One source analysed: the version-1 ``report`` (validated), the ``analysis`` behind
+    it and the source's ``description`` for the terminal summary."""
+
+    report: dict[str, Any]
+    analysis: Analysis
+    description: str
+
+
+def report_for(
+    source_path: str,
+    *,
+    mode: str,
+    config: Config,
+    estimator: Callable[[], EstimatorLike] | None = None,
+    keypoints_out: Path | None = None,
+    annotate_out: Path | None = None,
+    max_frames: int | None = None,
+    progress: TextIO | None = None,
+) -> Reported:
+    """Open ``source_path``, run it through the pipeline and build its report, as
+    ``analyze --json`` writes it. ``estimator`` makes the pose estimator, called only for
+    a source without keypoints (default: the configured MoveNet)."""
     from appliance.analyze.report import build_report, clip_timing, validate_report
-    from appliance.analyze.summary import format_summary
-    from appliance.cli import config_from
     from appliance.sources import open_source
     from appliance.sources.spec import carries_keypoints
 
-    _check_arguments(args)
-    config = config_from(args)
-    with open_source(args.source, config.camera) as source:
-        estimator = None
-        if not carries_keypoints(args.source):  # keypoints files and the demo need no model
-            from appliance.pose import PoseEstimator
+    with open_source(source_path, config.camera) as source:
+        pose: EstimatorLike | None = None
+        if not carries_keypoints(source_path):  # keypoints files and the demo need no model
+            if estimator is None:
+                from appliance.pose import PoseEstimator
 
-            estimator = PoseEstimator.from_config(config)
+                pose = PoseEstimator.from_config(config)
+            else:
+                pose = estimator()
         analysis = analyse(
             source,
-            mode=args.mode,
-            estimator=estimator,
-            policy=make_policy(args.mode, config.cues),
-            keypoints_out=args.keypoints_out,
-            annotate_out=args.annotate,
-            max_frames=args.max_frames,
-            progress=sys.stderr,
+            mode=mode,
+            estimator=pose,
+            policy=make_policy(mode, config.cues),
+            keypoints_out=keypoints_out,
+            annotate_out=annotate_out,
+            max_frames=max_frames,
+            progress=progress,
         )
         description = source.description
         fps, duration_s = clip_timing(analysis.frames, source.nominal_fps, analysis.last_t_s)
     report = build_report(
-        source=args.source,
+        source=source_path,
         summary=analysis.summary,
         cues=analysis.cues,
         frames=analysis.frames,
@@ -204,6 +227,24 @@ def _handle(args: argparse.Namespace) -> int:
         validate_report(report)
     except ValueError as error:
         raise ApplianceError(f"internal error: the report breaks interfaces.md: {error}") from error
+    return Reported(report, analysis, description)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    from appliance.analyze.summary import format_summary
+    from appliance.cli import config_from
+
+    _check_arguments(args)
+    reported = report_for(
+        args.source,
+        mode=args.mode,
+        config=config_from(args),
+        keypoints_out=args.keypoints_out,
+        annotate_out=args.annotate,
+        max_frames=args.max_frames,
+        progress=sys.stderr,
+    )
+    report, analysis, description = reported.report, reported.analysis, reported.description
     text = json.dumps(report, indent=2) + "\n"
     if args.json == STDOUT:
         sys.stdout.write(text)

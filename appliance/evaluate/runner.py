@@ -86,35 +86,14 @@ def analyse_recording(
     """The version-1 report of ``source`` analysed in ``mode``, as ``analyze --json``
     writes it, and the source's error when it ended early (``None`` when read to the end).
     ``model`` gives the pose model, called only for a source without keypoints."""
-    from appliance.analyze.command import analyse, make_policy
-    from appliance.analyze.report import build_report, clip_timing, validate_report
-    from appliance.sources import open_source
-    from appliance.sources.spec import carries_keypoints
+    from appliance.analyze.command import report_for
+    from appliance.pose import PoseEstimator
 
-    with open_source(source, config.camera) as opened:
-        estimator = None
-        if not carries_keypoints(source):
-            from appliance.pose import PoseEstimator
-
-            estimator = PoseEstimator(model(), config.pose)
-        analysis = analyse(
-            opened, mode=mode, estimator=estimator, policy=make_policy(mode, config.cues)
-        )
-        fps, duration_s = clip_timing(analysis.frames, opened.nominal_fps, analysis.last_t_s)
-    report = build_report(
-        source=source,
-        summary=analysis.summary,
-        cues=analysis.cues,
-        frames=analysis.frames,
-        fps=fps,
-        duration_s=duration_s,
-        complete=analysis.error is None,
+    reported = report_for(
+        source, mode=mode, config=config, estimator=lambda: PoseEstimator(model(), config.pose)
     )
-    try:
-        validate_report(report)
-    except ValueError as error:
-        raise ApplianceError(f"internal error: the report breaks interfaces.md: {error}") from error
-    return report, None if analysis.error is None else str(analysis.error)
+    error = reported.analysis.error
+    return reported.report, None if error is None else str(error)
 
 
 def run_all(

@@ -41,7 +41,7 @@ PART_NAMES = {
 }
 VIEW_PHRASES = {"front": "the front", "oblique": "an angle", "unknown": "an unclear angle"}
 NO_BASELINE = "needs your standing posture first (stand still for a second before the set)"
-SWING = "a swing's bell path, speed, gaze and lean at the top are its own, not a deadlift's"
+SWING = "not judged on a kettlebell swing (its bell path, speed and lean are its own)"
 
 
 @dataclass(frozen=True)
