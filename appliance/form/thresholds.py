@@ -1,8 +1,11 @@
-"""Every number the form evaluator judges by, in one place, with its unit.
+"""Every number the form evaluator judges by, in one place, with its unit and its reason.
 
-Starting points from coaching.md, set on the synthetic lifter and checked on the real
-clips in shared/media (see the tests). Angles in degrees, times in seconds, lengths as
-fractions of the lifter's own standing torso (hip to shoulder) or shank (knee to ankle).
+Each value sits where coaching.md's definition of the fault puts it, between what good and
+faulty reps measure — the real clips in shared/media (MoveNet) and the synthetic lifter's
+tuning corpora — with margin on both sides; the comments give the numbers on each side.
+The held-out corpus (see README, "Accuracy") was not used to place any of them. Angles in
+degrees, times in seconds, lengths as fractions of the lifter's own standing torso (hip to
+shoulder) or shank (knee to ankle).
 """
 
 from __future__ import annotations
@@ -85,7 +88,8 @@ class Thresholds:
 
     # Faults. Each value: what it separates, the evidence on both sides (coaching.md's lab
     # norms; "real" = MoveNet on the clips in shared/media; "synthetic" = the kinematic
-    # lifter's mild and clear faults), and the margin left on each side.
+    # lifter's mild and clear faults on the tuning corpora, seeds 1-3 of
+    # ``python -m appliance.synthetic``; never the held-out seed), and the margin left.
     #
     # squatting, side: knees bent at least this far (a squat bends them a lot; Choe 2021)...
     squat_min_knee_deg: float = 60.0
@@ -117,27 +121,33 @@ class Thresholds:
     shallow_trunk_deg: float = 44.0
     shallow_max_knee_deg: float = 45.0
     # incomplete_lockout: hip extension left at the top (deg, trunk forward of the leg
-    # line, camera tilt cancels). Calibrated: beyond standing by this. Real good lockouts
-    # -28° to +9° (uncalibrated); synthetic mild 20°, clear 35° of trunk lean.
+    # line: a camera that is not level tilts both alike). Calibrated, beyond standing by
+    # this: synthetic good -9° to 0°, faulty +16° to +38°. Uncalibrated, beyond standing
+    # tall: real good lockouts -28° to +9°, good004 +17° (its plate hides the hips),
+    # synthetic standing about -8°, faulty +36° and more.
     incomplete_lockout_deg: float = 12.0
     incomplete_lockout_uncalibrated_deg: float = 20.0
-    # hyperextension: the trunk behind the leg line at the top. Calibrated: past standing
-    # by this (synthetic mild 12° of lean back, plus hips forward). Without calibration
-    # against standing tall: real good barbell lockouts read to -28° (the bar pulls the hip
-    # keypoint forward), so only a lean past this is called; against the lifter's own
-    # earlier lockouts, ``hyperextension_deg`` again.
+    # hyperextension: the trunk behind the leg line at the top. Calibrated, past standing
+    # by this: synthetic good -9° to 0°, faulty -17° to -31°. Without calibration against
+    # standing tall: real good barbell lockouts read to -28° (the bar pulls the hip keypoint
+    # forward), synthetic faulty -31° to -38°, so only a lean past the second value is
+    # called; against the lifter's own earlier lockouts, ``hyperextension_deg`` again.
     hyperextension_deg: float = 10.0
     hyperextension_uncalibrated_deg: float = 30.0
     # head_up, side: the ear raised above the trunk line against the calibrated neutral
-    # (deg; synthetic mild 21°, clear 33°; good 0 ± 6°). Real lifters who look ahead at the
-    # floor (labelled good) raise it 8-42° without calibration, so uncalibrated only a neck
-    # cranked past this, or a face turned above the horizon (gaze below this), is called.
+    # (deg, on the body's midline: synthetic good up to 16°, mild from 19°, clear 33°).
+    # Real lifters who look ahead at the floor (labelled good) raise it 8-42° without
+    # calibration, so uncalibrated only a neck cranked past the second value, or a face
+    # turned above the horizon (gaze below the third), is called.
     head_up_deg: float = 18.0
     head_up_uncalibrated_deg: float = 48.0
     head_up_gaze_deg: float = -5.0
-    rounded_torso_shrink: float = 0.12  # torso shortening that alone means rounded
-    rounded_neck_deg: float = 10.0  # head drop against neutral that alone means rounded
-    # Calibrated: head drop must be at least this share of ``rounded_neck_deg`` too.
+    # rounded_back, calibrated: the head's drop against neutral (deg) and the torso's
+    # shortening add up; each alone at these values means rounded (synthetic good drops
+    # up to 10°, rounded 4-41°, mostly over 10°; torso ratios overlap: 0.87-0.98) ...
+    rounded_torso_shrink: float = 0.12
+    rounded_neck_deg: float = 10.0
+    # ... and the head must drop at least this share of ``rounded_neck_deg`` too.
     rounded_min_head_share: float = 0.4
     # Without a baseline: the ear this far below the trunk line (real good -42° to -1°,
     # synthetic good -6° to +10°; rounded synthetic +14° to +46°, real bad005 +14°) with
@@ -148,7 +158,8 @@ class Thresholds:
     # held up (ear no higher than this above the trunk line).
     rounded_uncalibrated_ratio: float = 0.83
     rounded_head_held_deg: float = -5.0
-    # Said at once, mid-rep: the rounded-back evidence this strong for this long (s).
+    # Said at once, mid-rep (one frame, so a stronger case): the rounded-back evidence
+    # this strong for this long (s).
     rounded_live_evidence: float = 1.5
     rounded_live_hold_s: float = 0.3
     # Front view: a clearly visible face, nose above the shoulders by this share of torso,
