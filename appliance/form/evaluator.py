@@ -23,7 +23,7 @@ from appliance.form.scoring import score_rep
 from appliance.form.side import Facing, NearSide
 from appliance.form.stance import StanceTracker, Travel
 from appliance.form.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from appliance.form.view import ViewTracker
+from appliance.form.view import ViewTracker, view_during
 from appliance.types import FAULT_IDS, KEYPOINT_INDEX, MODES, FormUpdate, Pose, Rep
 
 SIDES = ("left", "right")
@@ -336,11 +336,12 @@ class FormEvaluator:
                 return None  # the same movement as the last rep
             window = replace(window, start_s=self.reps[-1].end_s)
         facing = _facing(samples)
+        view = view_during([s.features for s in samples], self.views.view, self.th)
         context = RepContext(
             window,
             samples,
             self.calibrator.baseline,
-            self.views.view,
+            view,
             self.mode,
             facing,
             self.th,
@@ -362,7 +363,7 @@ class FormEvaluator:
             unjudged=judgement.unjudged,
         )
         self.reps.append(rep)
-        self._rep_views.append(self.views.view)
+        self._rep_views.append(view)
         return rep
 
 

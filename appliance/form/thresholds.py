@@ -80,8 +80,10 @@ class Thresholds:
     # A torso this much longer or shorter than the calibrated one is another person.
     person_change_ratio: float = 0.3
 
-    # View, from shoulder width over torso length while standing.
-    side_below: float = 0.42
+    # View, from shoulder width over torso length while standing: about 0.76 x sin(yaw)
+    # for adult proportions. Side below 0.36 (yaw under ~28°; real side clips read under
+    # 0.34, a lifter turned 30° reads 0.38), front above 0.68 (yaw over ~65°).
+    side_below: float = 0.36
     front_above: float = 0.68
     view_margin: float = 0.05
     view_hold_s: float = 1.0

@@ -62,3 +62,24 @@ class ViewTracker:
         if ratio > front_above:
             return "front"
         return "oblique"
+
+
+def view_during(samples: list[FrameFeatures], decided: str, thresholds: Thresholds) -> str:
+    """The view during one rep: the shoulders' spread over the rep's standing torso length
+    (its longest), when that is clearly one view; else the view ``decided`` for the set.
+    A lifter who turns around between reps passes through a front view while standing, and
+    the set's view then lags the first rep after the turn."""
+    seen = [f for f in samples if f.seen("shoulder", "hip", min_score=thresholds.min_score)]
+    if len(seen) < 5:
+        return decided
+    lengths = sorted(f.torso_px for f in seen)
+    torso = lengths[int(0.9 * (len(lengths) - 1))]
+    ratio = statistics.median(f.shoulder_width_px for f in seen) / max(1e-6, torso)
+    margin = thresholds.view_margin
+    if ratio < thresholds.side_below - margin:
+        return "side"
+    if ratio > thresholds.front_above + margin:
+        return "front"
+    if thresholds.side_below + margin < ratio < thresholds.front_above - margin:
+        return "oblique"
+    return decided
