@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from appliance import __version__
-from appliance.config import Config, load_config
+from appliance.config import CONFIG_ENV, SYSTEM_CONFIG, Config, load_config
 from appliance.errors import EXIT_BAD_INPUT, EXIT_RUNTIME, ApplianceError
 
 PROG = "hinge-mirror"
@@ -50,7 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every room's sub-command registered."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--config", type=Path, metavar="FILE", help="config TOML (default: /etc/hinge-mirror)"
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help=f"config TOML (default: ${CONFIG_ENV}, else {SYSTEM_CONFIG} if it exists, "
+        "else the built-in defaults)",
     )
     parser = _Parser(
         prog=PROG,

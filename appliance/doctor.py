@@ -26,6 +26,7 @@ from appliance.audio.config import AudioConfig
 from appliance.config import Config, MirrorConfig
 from appliance.errors import EXIT_BAD_CONFIG, EXIT_MISSING, EXIT_OK, EXIT_RUNTIME, ApplianceError
 from appliance.native_output import native_stderr_silenced
+from appliance.words import counted as _counted
 
 if TYPE_CHECKING:
     from appliance.audio.player import AudioOutput
@@ -203,10 +204,6 @@ def check_audio(
     failed = [half for half in halves if not half.ok]
     detail = "; ".join(half.detail for half in halves)
     return _failed("audio", detail, failed[0].exit_code) if failed else _passed("audio", detail)
-
-
-def _counted(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _history_problem(summary: HistorySummary) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from appliance.errors import EXIT_OK
 from appliance.types import MODES
+from appliance.words import counted
 
 log = logging.getLogger("hinge_mirror")
 
@@ -156,13 +157,13 @@ def _voice(config: Any) -> Any:
 def _report(loop: Any, spec: str) -> None:
     stats = loop.stats
     latency = stats.latency_ms()
-    said = f"{len(stats.cues)} cues"
+    said = counted(len(stats.cues), "cue")
     if latency is not None:
         said += f", camera-to-cue latency median {latency[0]:.0f} ms, p95 {latency[1]:.0f} ms"
     dropped = loop.grabber.dropped
     print(
-        f"{spec}: {stats.frames} frames evaluated, {dropped} dropped, "
-        f"{loop.session.sets_done} sets, {said}",
+        f"{spec}: {counted(stats.frames, 'frame')} evaluated, {dropped} dropped, "
+        f"{counted(loop.session.sets_done, 'set')}, {said}",
         file=sys.stderr,
     )
 
@@ -173,7 +174,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source", metavar="S", help="video, image folder, .jsonl, webcam[:N], picamera, demo"
     )
-    parser.add_argument("--mode", choices=MODES, default="drill")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="drill",
+        help="what the coach watches for: the hip-hinge drill or the deadlift (default: drill;"
+        " the DRILL and DEADLIFT buttons switch it)",
+    )
     parser.add_argument("--windowed", action="store_true", help="a window, not fullscreen")
     parser.add_argument("--until-end", action="store_true", help="exit when a file source ends")
     parser.add_argument(

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from appliance.sources.base import FrameSource
 from appliance.types import Frame
+from appliance.words import counted
 
 WARM_UP_S = 60.0
 AWAY_S = 4.0  # seconds nobody is in front of the mirror between two rounds of the source
@@ -124,5 +125,5 @@ def growth_line(samples: list[Sample]) -> str:
     return (
         f"after warm-up ({first.elapsed_s:.0f} s to {last.elapsed_s:.0f} s): "
         f"RSS {last.rss_mb - first.rss_mb:+.1f} MB, threads {last.threads - first.threads:+d}, "
-        f"open files {last.open_files - first.open_files:+d}; {last.frames} frames"
+        f"open files {last.open_files - first.open_files:+d}; {counted(last.frames, 'frame')}"
     )

@@ -233,6 +233,25 @@ def test_without_espeak_the_mirror_beeps_a_distinct_tone_per_severity(
     assert np.abs(middle).max() < 1.0 < np.abs(safety).max()
 
 
+@pytest.mark.usefixtures("no_espeak")
+def test_without_speech_one_line_says_what_cues_will_be(
+    config: AudioConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A speaker: the cues will be tones, and the log says so.
+    with caplog.at_level(logging.WARNING, logger="appliance.audio.voice"):
+        Voice(config, RecordingOutput()).close()
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "speech unavailable, cues will be tones"
+    ]
+    caplog.clear()
+    # No speaker: open_output has said the cues will be silent; nothing says "tones".
+    with caplog.at_level(logging.WARNING, logger="appliance.audio.voice"):
+        voice = Voice(config, SilentOutput())
+        voice.close()
+    assert voice.speech_error is not None
+    assert caplog.records == []
+
+
 def test_espeak_that_hangs_times_out_into_a_tone(
     config: AudioConfig,
     make_voice: Callable[..., tuple[Voice, RecordingOutput]],

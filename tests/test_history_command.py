@@ -86,7 +86,7 @@ def test_three_recorded_sets_are_drawn_by_history_plot(tmp_path: Path) -> None:
     plot = tmp_path / "progress.png"
     done = hinge_mirror("history", "--plot", str(plot), history=history)
     assert done.returncode == 0, done.stderr
-    assert "3 set(s)" in done.stdout
+    assert "3 sets" in done.stdout
     image = pygame.image.load(str(plot))
     width, height = image.get_size()
 

@@ -115,7 +115,7 @@ def test_history_counts_prints_a_line_per_day_and_mode_and_json_with_json(tmp_pa
     lines = done.stdout.splitlines()
     assert len(lines) == 2
     assert lines[0].split() == ["2026-05-09", "deadlift", "2", "sets", "9", "reps"]
-    assert lines[1].split() == ["2026-05-10", "drill", "1", "sets", "3", "reps"]
+    assert lines[1].split() == ["2026-05-10", "drill", "1", "set", "3", "reps"]
     as_json = hinge_mirror("history", "--counts", "--json", "--since", "2026-05-10", history=db)
     assert json.loads(as_json.stdout) == [{"day": "2026-05-10", "mode": "drill", "sets": 1,
                                            "reps": 3}]  # fmt: skip

@@ -25,7 +25,13 @@ from pathlib import Path
 
 from appliance.audio import tones
 from appliance.audio.config import AudioConfig
-from appliance.audio.player import AudioFailed, AudioOutput, Sound, sound_duration_s
+from appliance.audio.player import (
+    AudioFailed,
+    AudioOutput,
+    SilentOutput,
+    Sound,
+    sound_duration_s,
+)
 from appliance.audio.speech import DEFAULT_TIMEOUT_S, SpeechUnavailable, espeak_path, render_phrase
 from appliance.coach import phrases
 from appliance.types import FAULT_IDS, CueEvent
@@ -105,7 +111,12 @@ class Voice:
     def _speech_off(self, error: SpeechUnavailable) -> None:
         if self.speech_error is None:
             self.speech_error = str(error)
-            log.warning("speech unavailable, cues will be tones: %s", error)
+            if isinstance(self.output, SilentOutput):
+                # No speaker: open_output has said the cues will be silent; "tones" would
+                # contradict it.
+                log.debug("speech unavailable (no speaker either): %s", error)
+            else:
+                log.warning("speech unavailable, cues will be tones: %s", error)
 
     def prerender(self, texts: Iterable[str] | None = None) -> None:
         """Render ``texts`` (default: ``all_phrases()``) in the background thread; returns

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from appliance.history.records import SetRecord
+from appliance.words import counted
 
 LAST_SETS = 3
 LEVEL_POINTS = 3.0  # a change of the average score smaller than this is "level" (points)
@@ -92,9 +93,9 @@ def _fault_line(
     if counts_now[fault] == 0:
         detail = f"gone this set (was {share_before:.0%} of reps)"
     elif counts_before[fault] == 0:
-        detail = f"{counts_now[fault]} of {len(now)} reps, new this set"
+        detail = f"{counts_now[fault]} of {counted(len(now), 'rep')}, new this set"
     else:
-        detail = f"{counts_now[fault]} of {len(now)} reps, was {share_before:.0%}"
+        detail = f"{counts_now[fault]} of {counted(len(now), 'rep')}, was {share_before:.0%}"
     change = share_now - share_before
     trend = "same" if abs(change) < SHARE_CHANGE else ("better" if change < 0 else "worse")
     return fault, detail, trend

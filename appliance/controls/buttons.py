@@ -39,7 +39,7 @@ from appliance.controls.press_logic import ButtonLogic, Gesture, GestureEvent
 
 log = logging.getLogger("hinge_mirror.controls")
 
-NO_GPIO_MESSAGE = "No GPIO available: keyboard only"
+NO_GPIO_MESSAGE = "no GPIO available: keyboard only"
 
 # gpiozero's own hold detection is not used (``when_held`` stays unset). Its hold thread still
 # runs, and ``close()`` waits for it up to ``hold_time`` if the button is down: keep it short.

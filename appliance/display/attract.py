@@ -81,7 +81,7 @@ def draw_attract(canvas: Canvas, layout: Layout, model: ScreenModel) -> None:
         "mode",
         f"{model.mode.upper()} MODE",
         row(0.86, 0.95),
-        layout.cap_small,
+        0.03 * unit,  # a dim footnote: the idle screen's drifting ink stays small
         scaled(LABEL, 0.75),
         align="centre",
     )

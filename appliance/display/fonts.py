@@ -4,6 +4,12 @@ Sizes here are pixels. A text's size is given as its *cap height* (the height of
 letter such as "H"), because that is what a reader at 3 m sees; pygame's own font size is
 derived from it. Fonts are cached per pixel size and rendered lines per (text, size,
 colour), so a steady screen costs a few blits a frame.
+
+Text is drawn with ``pygame.freetype`` with kerning off. The font pygame ships
+(freesansbold.ttf) has a kerning table that pushes common pairs apart ("Bet ter",
+"f ront", "AVER AGE", "SQUATT ING"), and ``pygame.font`` (SDL_ttf) always applies it;
+without it the letters sit at their designed advances. A *font size* below is what
+``pygame.font.Font(None, size)`` means, so sizes and layouts are those of before.
 """
 
 from __future__ import annotations
@@ -11,22 +17,25 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pygame
+import pygame.freetype
 
 from appliance.display.style import Colour
 
 LINE_STEP = 1.42
 """Baseline-to-baseline distance of wrapped lines, in cap heights."""
 
-_MIN_FONT_SIZE = 6  # pygame font size (pixels); smaller is unreadable anyway
+_MIN_FONT_SIZE = 6  # font size (pixels); smaller is unreadable anyway
 _REFERENCE_SIZE = 200  # the font size cap heights are measured at
-_font_generation = 0  # bumped when pygame.font had to be (re)initialised
+_DEFAULT_FONT_SCALE = 0.6875
+"""pygame.font scales a size given for its default font by this; freetype does not."""
+_font_generation = 0  # bumped when pygame.freetype had to be (re)initialised
 
 
 def _ensure_init() -> None:
     global _font_generation
-    if not pygame.font.get_init():
-        pygame.font.init()
-        # Fonts made before a pygame.font.quit() are dead; forget them.
+    if not pygame.freetype.get_init():
+        pygame.freetype.init()
+        # Fonts made before a pygame.freetype.quit() are dead; forget them.
         _font_generation += 1
         _font.cache_clear()
         _text_surface.cache_clear()
@@ -36,21 +45,29 @@ def _ensure_init() -> None:
 
 
 @lru_cache(maxsize=64)
-def _font(size: int) -> pygame.font.Font:
-    return pygame.font.Font(None, size)
+def _font(size: int) -> pygame.freetype.Font:
+    face = pygame.freetype.Font(None, max(1, int(size * _DEFAULT_FONT_SCALE)))
+    face.kerning = False  # the default font's kerning table opens holes inside words
+    face.pad = True  # line boxes as pygame.font makes them: ascent to descent
+    face.antialiased = True
+    return face
 
 
-def font(size: int) -> pygame.font.Font:
-    """The default pygame font at ``size`` (pygame font size, pixels), cached."""
+def font(size: int) -> pygame.freetype.Font:
+    """The default pygame font at ``size`` (pygame.font size, pixels), cached."""
     _ensure_init()
     return _font(max(_MIN_FONT_SIZE, size))
 
 
 @lru_cache(maxsize=1)
 def _cap_ratio(_generation: int) -> float:
-    metrics = font(_REFERENCE_SIZE).metrics("H")[0]
+    return _cap_px(_REFERENCE_SIZE) / _REFERENCE_SIZE
+
+
+def _cap_px(size: int) -> int:
+    metrics = font(size).get_metrics("H")[0]
     assert metrics is not None
-    return metrics[3] / _REFERENCE_SIZE
+    return round(metrics[3])
 
 
 def size_for_cap(cap_px: float) -> int:
@@ -61,19 +78,17 @@ def size_for_cap(cap_px: float) -> int:
 
 def cap_height(size: int) -> int:
     """Height of a capital letter, pixels, at font ``size``."""
-    metrics = font(size).metrics("H")[0]
-    assert metrics is not None
-    return metrics[3]
+    return _cap_px(size)
 
 
 def ascent(size: int) -> int:
     """Pixels from the top of a rendered line to its baseline, at font ``size``."""
-    return font(size).get_ascent()
+    return int(font(size).get_sized_ascender(0))  # 0: the font's own size
 
 
 def descent(size: int) -> int:
     """Pixels below the baseline that descenders reach (positive), at font ``size``."""
-    return -font(size).get_descent()
+    return -int(font(size).get_sized_descender(0))
 
 
 def line_step(size: int) -> int:
@@ -89,7 +104,7 @@ def block_height(size: int, lines: int) -> int:
 
 def text_width(text: str, size: int) -> int:
     """Width of ``text`` in pixels at font ``size``."""
-    return font(size).size(text)[0]
+    return font(size).get_rect(text).width
 
 
 LARGE_TEXT_SIZE = 96
@@ -106,7 +121,7 @@ def text_surface(text: str, size: int, colour: Colour) -> pygame.Surface:
 
 
 def _render(text: str, size: int, colour: Colour) -> pygame.Surface:
-    return font(size).render(text, True, colour)
+    return font(size).render(text, colour)[0]
 
 
 _text_surface = lru_cache(maxsize=512)(_render)

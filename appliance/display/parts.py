@@ -11,6 +11,7 @@ from appliance.display.canvas import Canvas
 from appliance.display.layout import Layout
 from appliance.display.screen_model import Diagnostics, ScreenModel
 from appliance.display.style import INFO, LABEL, PRAISE, WHITE, score_colour
+from appliance.words import counted
 
 CAMERA_LOST = "Camera lost — reconnecting…"
 CAMERA_STARTING = "Starting the camera…"
@@ -43,33 +44,49 @@ def notice_text(model: ScreenModel) -> str | None:
     return None
 
 
-def draw_mode_block(canvas: Canvas, layout: Layout, model: ScreenModel) -> None:
-    """Mode (``DEADLIFT``), set state and the view, stacked in the top-left corner."""
+def draw_mode_block(canvas: Canvas, layout: Layout, model: ScreenModel) -> int:
+    """Mode (``DEADLIFT``), set state and the view, stacked in the top-left corner; the
+    y (pixels) where the block ends. The state and the view keep the small lines' full
+    size: the state wraps (who is lifting on a line of its own) rather than shrink."""
     box = pygame.Rect(layout.top_left)
     used = canvas.text("mode", model.mode.upper(), box, layout.cap_mode, WHITE)
+    bottom = used.bottom
     gap = round(0.5 * layout.cap_small)
+    size = fonts.size_for_cap(layout.cap_small)
     state = state_label(model)
-    if model.person:  # who is lifting, on the state line (the corner has room for three)
-        state = f"{model.person.upper()} · {state}" if state else model.person.upper()
+    dot = round(0.8 * layout.cap_small)
+    indent = round(1.6 * dot) if state and model.set_state == "running" else 0
+    if model.person:  # who is lifting, on the state line (or above it, if it is too long)
+        person = model.person.upper()
+        one_line = f"{person} · {state}" if state else person
+        fits = fonts.text_width(one_line, size) <= box.width - indent
+        state = one_line if fits or not state else f"{person}\n{state}"
     if state:
-        dot = round(0.8 * layout.cap_small)
         line = pygame.Rect(box.left, used.bottom + gap, box.width, box.bottom - used.bottom - gap)
-        if model.set_state == "running":
+        if indent:
             # A green "recording" dot before the state: a set is being watched.
-            centre = (
-                line.left + dot // 2,
-                line.top + fonts.ascent(fonts.size_for_cap(layout.cap_small)) - dot // 2,
-            )
+            centre = (line.left + dot // 2, line.top + fonts.ascent(size) - dot // 2)
             pygame.draw.circle(canvas.surface, PRAISE, centre, dot // 2)
-            line.left += round(1.6 * dot)
-            line.width -= round(1.6 * dot)
+            line.left += indent
+            line.width -= indent
         used = canvas.text(
-            "state", state, line, layout.cap_small, LABEL, min_cap_px=layout.cap_small * 0.7
+            "state",
+            state,
+            line,
+            layout.cap_small,
+            LABEL,
+            max_lines=3,
+            min_cap_px=layout.cap_small * 0.7,
         )
+        bottom = used.bottom
     view = VIEW_NAMES.get(model.view)
     if view and model.set_state in ("ready", "running"):
         line = pygame.Rect(box.left, used.bottom + gap, box.width, box.bottom - used.bottom - gap)
-        canvas.text("view", view, line, layout.cap_small, INFO, min_cap_px=layout.cap_small * 0.7)
+        used = canvas.text(
+            "view", view, line, layout.cap_small, INFO, min_cap_px=layout.cap_small * 0.7
+        )
+        bottom = used.bottom
+    return bottom
 
 
 def draw_rep_counter(canvas: Canvas, layout: Layout, reps: int) -> None:
@@ -146,7 +163,7 @@ def diagnostics_lines(diagnostics: Diagnostics) -> tuple[str, ...]:
         f"inference {d.inference_ms:.1f} ms",
         f"cue latency {ms(d.latency_median_ms)} / {ms(d.latency_p95_ms)} ms",
         "(median / p95)",
-        f"dropped {d.dropped_frames} frames",
+        f"dropped {counted(d.dropped_frames, 'frame')}",
         f"runtime {d.runtime}",
     ]
     if d.note:

@@ -80,14 +80,18 @@ def _draw_live(canvas: Canvas, layout: Layout, model: ScreenModel, full_skeleton
         from appliance.display.skeleton import draw_skeleton
 
         draw_skeleton(canvas.surface, pose, mirrored=True)
-    draw_mode_block(canvas, layout, model)
+    corner_bottom = draw_mode_block(canvas, layout, model)
     draw_rep_counter(canvas, layout, model.rep_count)
     draw_score_dots(canvas, layout.dots, model.scores, layout.dot_px, layout.cap_small)
     if pose is not None and pose.person_present:
         colour = severity_colour(model.cue.severity) if model.cue else FORM
+        # The figure gives up its top to a corner block that needed more lines.
+        profile = pygame.Rect(layout.profile)
+        top = max(profile.top, corner_bottom + round(0.5 * layout.cap_small))
+        profile.height, profile.top = profile.bottom - top, top
         draw_profile(
             canvas,
-            layout.profile,
+            profile,
             profile_points(pose, mirrored=True),
             segment_parts(model.faulty_segments),
             colour,

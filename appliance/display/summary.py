@@ -37,6 +37,9 @@ def fault_name(fault: str) -> str:
     return fault.replace("_", " ")
 
 
+AVERAGE_SCORE = "AVERAGE SCORE"
+
+
 def summary_of(model: ScreenModel) -> SummaryView:
     """``model.summary``, or one made from the model's own reps and scores."""
     if model.summary is not None:
@@ -66,7 +69,13 @@ def draw_summary(canvas: Canvas, layout: Layout, model: ScreenModel) -> None:
     if model.diagnostics:
         inset = layout.width - layout.diagnostics.left + layout.margin_x
     middle = pygame.Rect(inset, layout.profile.top, layout.width - 2 * inset, layout.profile.height)
-    _draw_middle(canvas, layout, middle, view)
+    # Without a notice the heading goes in the free top-centre band, above the number,
+    # leaving the middle to the score, the comparison and the main fault's cue.
+    heading = None if notice else layout.top_centre
+    small = fonts.size_for_cap(layout.cap_small)
+    if fonts.text_width(AVERAGE_SCORE, small) > layout.top_centre.width:
+        heading = None  # a narrow (portrait) screen: the middle has the height for it
+    _draw_middle(canvas, layout, middle, view, heading)
     _draw_tip(canvas, layout, view.tip or tip_for(view.main_fault))
 
 
@@ -75,21 +84,36 @@ def _below(box: pygame.Rect, used: pygame.Rect, gap: int) -> pygame.Rect:
     return pygame.Rect(box.left, top, box.width, max(0, box.bottom - top))
 
 
-def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: SummaryView) -> None:
-    """Average score (big), then the main fault and its cue — or the clean-set praise."""
+def _draw_middle(
+    canvas: Canvas,
+    layout: Layout,
+    box: pygame.Rect,
+    view: SummaryView,
+    heading: pygame.Rect | None = None,
+) -> None:
+    """Average score (big), then the main fault and its cue — or the clean-set praise.
+    The ``AVERAGE SCORE`` heading sits at the bottom of ``heading`` if given, else at
+    the top of ``box``."""
     unit = layout.unit
     gap = round(0.02 * unit)
     comparison = view.comparison  # this set against the lifter's last sets, if any
     if view.scores:
-        used = canvas.text(
-            "average_label", "AVERAGE SCORE", box, layout.cap_small, LABEL, align="centre"
+        heading_used = canvas.text(
+            "average_label",
+            AVERAGE_SCORE,
+            heading or box,
+            layout.cap_small,
+            LABEL,
+            align="centre",
+            valign="bottom" if heading else "top",
         )
+        number_box = box if heading else _below(box, heading_used, gap)
         average = round(sum(view.scores) / len(view.scores))
         used = canvas.text(
             "average_big",
             str(average),
-            _below(box, used, gap),
-            (0.075 if comparison else 0.1) * unit,  # room for the comparison lines
+            number_box,
+            (0.065 if comparison else 0.1) * unit,  # room for the comparison lines
             score_colour(average),
             align="centre",
             no_descenders=True,
@@ -122,7 +146,7 @@ def _draw_middle(canvas: Canvas, layout: Layout, box: pygame.Rect, view: Summary
         used = canvas.text(
             "average_label", "No reps counted", box, layout.cap_guidance, LABEL, align="centre"
         )
-    rest = _below(box, used, round(2.5 * gap))
+    rest = _below(box, used, round((1.5 if comparison else 2.5) * gap))
     if view.main_fault is None:
         headline = NO_FAULTS_SEEN if view.unchecked else CLEAN_SET
         used = canvas.text("praise", headline, rest, 0.07 * unit, PRAISE, align="centre")

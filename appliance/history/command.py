@@ -24,6 +24,7 @@ from appliance.errors import BadInput
 from appliance.history.records import DailyCount, SetRecord
 from appliance.history.store import HistoryStore, default_history_path
 from appliance.types import FAULT_IDS, MODES, VIEWS, CueEvent, Rep
+from appliance.words import counted, plural
 
 EXPORT_FORMAT = "hinge-mirror-history"
 
@@ -142,7 +143,7 @@ def _handle(args: argparse.Namespace) -> int:
     with HistoryStore.open(default_history_path()) as store:
         if getattr(args, "history_action", None) == "import":
             count = import_file(store, args.file, args.person)
-            print(f"imported {count} set(s) from {args.file}")
+            print(f"imported {counted(count, 'set')} from {args.file}")
             return 0
         since = None
         if args.since:
@@ -158,7 +159,7 @@ def _handle(args: argparse.Namespace) -> int:
         records = store.sets(person=args.person, since=since)
     if args.plot is not None:
         _plot(records, args.plot, args.person)
-        print(f"{len(records)} set(s) drawn to {args.plot}")
+        print(f"{counted(len(records), 'set')} drawn to {args.plot}")
         return 0
     if args.csv:
         _write_csv(records)
@@ -175,8 +176,9 @@ def _handle(args: argparse.Namespace) -> int:
         scores = [rep.score for rep in record.reps]
         average = f"average score {sum(scores) / len(scores):.0f}" if scores else "no reps"
         faults = sorted({f for rep in record.reps for f in rep.faults})
+        reps = f"{len(record.reps):>2} {plural(len(record.reps), 'rep'):<4}"
         print(f"{entry['started_at']}  {record.person or 'anyone':<10} {record.mode:<8} "
-              f"{record.view:<8} {len(record.reps):>2} reps  {average}  "
+              f"{record.view:<8} {reps}  {average}  "
               f"faults: {', '.join(faults) or 'none'}")  # fmt: skip
     return 0
 
@@ -192,7 +194,8 @@ def _print_counts(counts: list[DailyCount], as_json: bool) -> None:
     if not counts:
         print("No visits counted yet.")
     for n in counts:
-        print(f"{n.day}  {n.mode:<8} {n.sets:>4} sets {n.reps:>6} reps")
+        print(f"{n.day}  {n.mode:<8} {n.sets:>4} {plural(n.sets, 'set'):<4} {n.reps:>6} "
+              f"{plural(n.reps, 'rep')}")  # fmt: skip
 
 
 CSV_COLUMNS = ("started_at", "person", "mode", "view", "rep", "score", "faults", "start_s",

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from appliance.errors import BadInput
 from appliance.sources.base import ClosesOnExit, SourceBase
 from appliance.types import KEYPOINT_NAMES, NUM_KEYPOINTS, Frame, Pose
+from appliance.words import counted
 
 FORMAT = "movenet-keypoints"
 VERSION = 1
@@ -60,7 +61,7 @@ class KeypointsSource(SourceBase):
         self.nominal_fps = self.data.fps
         rate = f"{self.nominal_fps:g} fps" if self.nominal_fps else "unknown fps"
         self.description = (
-            f"keypoints {self.path.name} ({len(self.data.t_s)} frames, "
+            f"keypoints {self.path.name} ({counted(len(self.data.t_s), 'frame')}, "
             f"{self.width}x{self.height}, {rate})"
         )
 
