@@ -181,6 +181,9 @@ class Thresholds:
     # coaching.md: a lowering under about 1 s. A controlled 1.2 s lowering spends 0.62 s
     # (smooth) to 0.96 s (even speed) there; a 0.7 s drop 0.36-0.56 s.
     rushed_descent_s: float = 0.48
+    # ... times this facing the camera (good 1.2 s lowerings read 0.43-0.53 s there, a
+    # 0.7 s drop about 0.29 s).
+    rushed_front_share: float = 0.8
     # A kettlebell swing: wrists this many torso lengths above the hips at the top.
     swing_wrist_torso: float = 0.45
     # Deadlift from the floor: a pause this long (s) at the bottom with the knees bent past

@@ -49,8 +49,12 @@ def turning_set(s: Stage, second_heading: float) -> Choreo:
 
 def turn_around(s: Stage) -> Choreo:
     """Side-on reps, a turn to face the other way (through either side), more reps."""
-    way = 1.0 if s.rng.random() < 0.5 else -1.0
-    return turning_set(s, s.heading + way * (180.0 - 2.0 * s.spec.yaw_deg))
+    # Facing the other way at the same angle to the camera is the heading mirrored about
+    # the camera's axis (180° - heading); the lifter gets there turning either way round.
+    turn = 180.0 - 2.0 * s.heading
+    if s.rng.random() >= 0.5:
+        turn -= 360.0 if turn > 0 else -360.0
+    return turning_set(s, s.heading + turn)
 
 
 def side_to_front(s: Stage) -> Choreo:
