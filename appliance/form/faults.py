@@ -208,6 +208,27 @@ def lockout_extension(ctx: RepContext) -> float:
     return values[int(0.25 * (len(values) - 1))]
 
 
+def first_stop_extension(ctx: RepContext) -> float | None:
+    """The hip extension where the drive up first stopped near the top (degrees), or
+    ``None`` when it never paused short of the lockout. A lifter who stalls bent over and
+    only straightens up when the set is over (or turns away) has still not locked out."""
+    th = ctx.th
+    w = ctx.window
+    rising = [
+        s
+        for s in ctx.between(w.bottom_s, w.lockout_s)
+        if s.features.seen("shoulder", "hip", "ankle", min_score=th.min_score)
+    ]
+    for i, sample in enumerate(rising):
+        later = [s for s in rising[i:] if s.features.t_s <= sample.features.t_s + th.stall_s]
+        if len(later) < 3 or later[-1].features.t_s - sample.features.t_s < 0.8 * th.stall_s:
+            continue
+        moved = max(s.hinge_deg for s in later) - min(s.hinge_deg for s in later)
+        if sample.hinge_deg <= th.top_max_deg and moved <= th.stall_deg:
+            return _median([s.features.hip_extension_deg(ctx.facing) for s in later])
+    return None
+
+
 def _standing_extension(ctx: RepContext) -> float | None:
     baseline = ctx.baseline
     return None if baseline is None else baseline.hip_extension_deg(ctx.facing)
@@ -218,6 +239,9 @@ def judge_incomplete_lockout(ctx: RepContext) -> Verdict:
     against the calibrated standing posture, or else against standing tall (0°)."""
     th = ctx.th
     extension = lockout_extension(ctx)
+    stalled = first_stop_extension(ctx)
+    if stalled is not None:
+        extension = max(extension, stalled)
     standing = _standing_extension(ctx)
     metrics = {"lockout_hip_extension_deg": extension}
     if standing is not None:

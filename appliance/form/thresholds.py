@@ -129,6 +129,11 @@ class Thresholds:
     # synthetic standing about -8°, faulty +36° and more.
     incomplete_lockout_deg: float = 12.0
     incomplete_lockout_uncalibrated_deg: float = 20.0
+    # The top is also where the drive up first stalled: the trunk moving no more than
+    # this (deg) for this long (s), within ``top_max_deg`` of upright (a lifter who stops
+    # short and only straightens when the set is over has not locked out that rep).
+    stall_deg: float = 3.0
+    stall_s: float = 0.25
     # hyperextension: the trunk behind the leg line at the top. Calibrated, past standing
     # by this: synthetic good -9° to 0°, faulty -17° to -31°. Without calibration against
     # standing tall: real good barbell lockouts read to -28° (the bar pulls the hip keypoint
