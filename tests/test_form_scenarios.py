@@ -17,18 +17,10 @@ from appliance.synthetic import Noise
 from appliance.synthetic.lifter import SyntheticSet
 from appliance.synthetic.scenarios import make_scenario
 from appliance.types import FAULT_IDS, KEYPOINT_INDEX, FormUpdate, Rep
+from tests.test_form_synthetic import SIDE_ONLY  # coaching.md's side-only faults, restated once
 
 MIN_SCORE = 0.3  # the evaluator's default confidence floor (thresholds.min_score)
 LIFTING = ("descending", "bottom", "ascending")
-SIDE_ONLY = (
-    "rounded_back",
-    "locked_knees",
-    "bar_drift",
-    "shallow_hinge",
-    "incomplete_lockout",
-    "hyperextension",
-    "hips_rise_early",
-)
 
 
 def known(reason: str) -> pytest.MarkDecorator:

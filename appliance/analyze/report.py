@@ -126,7 +126,7 @@ def validate_report(report: Mapping[str, Any]) -> None:
     """Check ``report`` against the version-1 shape of interfaces.md (plus the extensions
     above); ``ValueError`` naming the first deviation, e.g. ``reps[0].end_s: before
     bottom_s``."""
-    _keys(report, _TOP_KEYS, "report")
+    check_keys(report, _TOP_KEYS, "report")
     if type(report["version"]) is not int or report["version"] != VERSION:
         raise ValueError(f"version: expected {VERSION}, got {report['version']!r}")
     _string(report["source"], "source")
@@ -145,7 +145,7 @@ def validate_report(report: Mapping[str, Any]) -> None:
         previous_t = _check_cue(cue, f"cues[{i}]", previous_t)
     for i, item in enumerate(_list(report["unjudged"], "unjudged")):
         where = f"unjudged[{i}]"
-        _keys(item, _UNJUDGED_KEYS, where)
+        check_keys(item, _UNJUDGED_KEYS, where)
         _one_of(item["fault"], FAULT_IDS, f"{where}.fault")
         _string(item["reason"], f"{where}.reason")
     for flag in ("person_seen", "complete"):
@@ -157,7 +157,7 @@ def validate_report(report: Mapping[str, Any]) -> None:
 
 def _check_rep(rep: Any, i: int, previous_end: float) -> float:
     where = f"reps[{i}]"
-    _keys(rep, _REP_KEYS, where)
+    check_keys(rep, _REP_KEYS, where)
     if type(rep["index"]) is not int or rep["index"] != i + 1:
         raise ValueError(f"{where}.index: expected {i + 1}, got {rep['index']!r}")
     times = [_number(rep[key], f"{where}.{key}") for key in ("start_s", "bottom_s", "end_s")]
@@ -198,7 +198,7 @@ def _check_fault_counts(faults: Any, reps: Sequence[Any]) -> None:
 
 
 def _check_cue(cue: Any, where: str, previous_t: float) -> float:
-    _keys(cue, _CUE_KEYS, where)
+    check_keys(cue, _CUE_KEYS, where)
     t_s = _number(cue["t_s"], f"{where}.t_s")
     if t_s < previous_t:
         raise ValueError(f"{where}.t_s: {t_s} is before the previous cue's {previous_t}")
@@ -212,7 +212,9 @@ def _check_cue(cue: Any, where: str, previous_t: float) -> float:
     return t_s
 
 
-def _keys(item: Any, keys: Mapping[str, bool], where: str) -> None:
+def check_keys(item: Any, keys: Mapping[str, bool], where: str) -> None:
+    """``item`` is a JSON object with every required key of ``keys`` (name -> required)
+    and no other; ``ValueError`` naming ``where`` otherwise."""
     if not isinstance(item, dict):
         raise ValueError(f"{where}: expected an object, got {type(item).__name__}")
     missing = [key for key, required in keys.items() if required and key not in item]

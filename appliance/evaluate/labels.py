@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from appliance.analyze.report import check_keys
 from appliance.errors import BadInput
 from appliance.types import FAULT_IDS, MODES
 
@@ -108,7 +109,7 @@ def load_labels(path: Path, root: Path | None = None) -> Labels:
 
 def parse_labels(data: Any) -> tuple[Recording, ...]:
     """The recordings of a parsed labels file; ``ValueError`` naming the first problem."""
-    _keys(data, _TOP_KEYS, "labels")
+    check_keys(data, _TOP_KEYS, "labels")
     if data["format"] != FORMAT:
         raise ValueError(f"format: expected {FORMAT!r}, got {data['format']!r}")
     if type(data["version"]) is not int or data["version"] != VERSION:
@@ -128,7 +129,7 @@ def parse_labels(data: Any) -> tuple[Recording, ...]:
 
 
 def _recording(item: Any, where: str) -> Recording:
-    _keys(item, _FILE_KEYS, where)
+    check_keys(item, _FILE_KEYS, where)
     path = _text(item["path"], f"{where}.path")
     mode = item["mode"]
     if mode not in MODES:
@@ -170,7 +171,7 @@ def _rep_labels(value: Any, reps: int | None, where: str) -> tuple[RepLabel, ...
     previous_end = -math.inf
     for i, rep in enumerate(value):
         here = f"{where}[{i}]"
-        _keys(rep, _REP_KEYS, here)
+        check_keys(rep, _REP_KEYS, here)
         start_s = _time(rep["start_s"], f"{here}.start_s")
         end_s = _time(rep["end_s"], f"{here}.end_s")
         if end_s <= start_s:
@@ -191,17 +192,6 @@ def _faults(value: Any, where: str) -> frozenset[str]:
     if len(set(value)) != len(value):
         raise ValueError(f"{where}: a fault is listed twice: {value}")
     return frozenset(value)
-
-
-def _keys(item: Any, keys: Mapping[str, bool], where: str) -> None:
-    if not isinstance(item, dict):
-        raise ValueError(f"{where}: expected an object, got {type(item).__name__}")
-    missing = [key for key, required in keys.items() if required and key not in item]
-    if missing:
-        raise ValueError(f"{where}: missing {', '.join(missing)}")
-    unknown = sorted(set(item) - set(keys))
-    if unknown:
-        raise ValueError(f"{where}: unknown key {', '.join(map(str, unknown))}")
 
 
 def _text(value: Any, where: str) -> str:
