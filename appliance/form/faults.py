@@ -223,7 +223,11 @@ def first_stop_extension(ctx: RepContext) -> float | None:
         later = [s for s in rising[i:] if s.features.t_s <= sample.features.t_s + th.stall_s]
         if len(later) < 3 or later[-1].features.t_s - sample.features.t_s < 0.8 * th.stall_s:
             continue
-        moved = max(s.hinge_deg for s in later) - min(s.hinge_deg for s in later)
+        third = max(1, len(later) // 3)  # medians: one jittery frame is not a movement
+        moved = abs(
+            _median([s.hinge_deg for s in later[:third]])
+            - _median([s.hinge_deg for s in later[-third:]])
+        )
         if sample.hinge_deg <= th.top_max_deg and moved <= th.stall_deg:
             return _median([s.features.hip_extension_deg(ctx.facing) for s in later])
     return None
