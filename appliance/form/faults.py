@@ -209,9 +209,10 @@ def lockout_extension(ctx: RepContext) -> float:
 
 
 def first_stop_extension(ctx: RepContext) -> float | None:
-    """The hip extension where the drive up first stopped near the top (degrees), or
-    ``None`` when it never paused short of the lockout. A lifter who stalls bent over and
-    only straightens up when the set is over (or turns away) has still not locked out."""
+    """The hip extension where the drive up first stopped near the top (degrees): trunk
+    and knees both still for a moment, well up from the bottom; ``None`` when it never
+    paused short of lockout. A lifter who stalls bent over and only straightens up when
+    the set is over (or turns away) has still not locked out."""
     th = ctx.th
     w = ctx.window
     rising = [
@@ -228,7 +229,16 @@ def first_stop_extension(ctx: RepContext) -> float | None:
             _median([s.hinge_deg for s in later[:third]])
             - _median([s.hinge_deg for s in later[-third:]])
         )
-        if sample.hinge_deg <= th.top_max_deg and moved <= th.stall_deg:
+        knees = abs(
+            _median([s.features.knees_flexion_deg for s in later[:third]])
+            - _median([s.features.knees_flexion_deg for s in later[-third:]])
+        )  # a squat's trunk stays put while the knees drive: that is no stall
+        level = _median([s.hinge_deg for s in later])
+        # Clearly short of upright (the slow, jittery end of a good ascent is no stall),
+        # well up from the bottom (a squat's trunk holds still while the knees drive).
+        stalled = moved <= th.stall_deg and knees <= 2.0 * th.stall_deg
+        risen = w.peak_deg - level >= th.lockout_share * (w.peak_deg - w.top_deg)
+        if th.stall_min_deg <= level <= th.top_max_deg and stalled and risen:
             return _median([s.features.hip_extension_deg(ctx.facing) for s in later])
     return None
 
