@@ -1,7 +1,12 @@
 """``hinge-mirror run``: the appliance — live loop, mirror screen, voice and buttons.
 
 Source: ``--source``, else the Pi camera when present, else the first webcam, else the
-built-in demo lifter. Recordings and the demo play at their own speed.
+built-in demo lifter. Recordings and the demo play at their own speed; the demo repeats
+its visit (with the room empty in between) unless ``--until-end``.
+
+History: a camera's sets are recorded in the history (``--history FILE``: in that file
+instead); a recording's (a file source) only with ``--history [FILE]``, else they are
+kept in memory only (as in the studio profile) and forgotten; the demo's never.
 """
 
 from __future__ import annotations
@@ -38,13 +43,11 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
     from appliance.controls import keyboard_events, open_buttons
     from appliance.display.window import open_display
-    from appliance.history import open_history
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
     from appliance.live.session import Session, SessionTiming
     from appliance.live.thermal import HeatGuard
     from appliance.pose import PoseEstimator
-    from appliance.sources import open_source
     from appliance.sources.spec import carries_keypoints, is_camera
     from appliance.supervise import (
         Notifier,
@@ -61,12 +64,13 @@ def _handle(args: argparse.Namespace) -> int:
         spec = f"demo:{args.mode}"
     if args.record_screens is not None:
         args.record_screens.mkdir(parents=True, exist_ok=True)
-    first = open_source(spec, config.camera)  # bad input stops here, before any window
+    check_history_choice(spec, args.history)
+    first = _open(spec, config, args.until_end)  # bad input stops here, before any window
     estimator = None if carries_keypoints(spec) else PoseEstimator.from_config(config)
     opened = [first]
 
     def reopen() -> Any:
-        return opened.pop() if opened else open_source(spec, config.camera)
+        return opened.pop() if opened else _open(spec, config, args.until_end)
 
     notifier = Notifier.from_env()
     # Under systemd a screen that is not there yet (monitor off at boot) is waited for;
@@ -78,9 +82,7 @@ def _handle(args: argparse.Namespace) -> int:
     buttons = open_buttons(config.controls)
     voice = _voice(config)
     grabber = FrameGrabber(reopen, realtime=not is_camera(spec))
-    store = open_history(
-        studio=config.mirror.profile == "studio", anonymous_counts=config.mirror.anonymous_counts
-    )
+    store = history_for(spec, args.history, config.mirror)
     store.close_unfinished()  # sets cut short by a power cut or a kill: their reps are kept
     options = LoopOptions(
         until_end=args.until_end,
@@ -125,6 +127,45 @@ def _handle(args: argparse.Namespace) -> int:
         screen.close()
     _report(loop, spec)
     return code if code != EXIT_OK or grabber.status != "failed" else 1
+
+
+def _open(spec: str, config: Any, until_end: bool) -> Any:
+    """The source; the demo, without ``until_end``, visits for ever with the room empty
+    between visits long enough for the set to end, its summary and the attract screen."""
+    from appliance.sources import open_source
+    from appliance.sources.demo import DemoSource, visit_pause_s
+    from appliance.sources.spec import is_demo
+
+    if is_demo(spec) and not until_end:
+        open_source(spec, config.camera).close()  # a demo:MODE with an unknown mode stops here
+        pause_s = visit_pause_s(config.mirror.leave_s, config.mirror.summary_s)
+        return DemoSource(spec.partition(":")[2] or "drill", sets=None, away_s=pause_s)
+    return open_source(spec, config.camera)
+
+
+def check_history_choice(spec: str, history: Path | bool | None) -> None:
+    """``BadInput`` for ``--history`` with the demo: pretend sets are never recorded."""
+    from appliance.errors import BadInput
+    from appliance.sources.spec import is_demo
+
+    if history is not None and is_demo(spec):
+        raise BadInput("the demo is never recorded: --history is for a camera or a recording")
+
+
+def history_for(spec: str, history: Path | bool | None, mirror: Any) -> Any:
+    """The history store for this run (see the module docstring). ``history``: ``None``
+    (no ``--history``), ``True`` (``--history``: the user's history) or a file."""
+    from appliance.history import HistoryStore, open_history
+    from appliance.sources.spec import is_camera, is_demo
+
+    path = history if isinstance(history, Path) else None
+    if is_demo(spec) or (history is None and not is_camera(spec)):
+        if not is_demo(spec):
+            log.info("%s: not recorded in the history (--history records it)", spec)
+        return HistoryStore.open(Path(":memory:"), keep_personal=False)
+    return open_history(
+        path, studio=mirror.profile == "studio", anonymous_counts=mirror.anonymous_counts
+    )
 
 
 STAGES = ("camera", "pose", "display")
@@ -182,7 +223,22 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         " the DRILL and DEADLIFT buttons switch it)",
     )
     parser.add_argument("--windowed", action="store_true", help="a window, not fullscreen")
-    parser.add_argument("--until-end", action="store_true", help="exit when a file source ends")
+    parser.add_argument(
+        "--until-end",
+        action="store_true",
+        help="exit when a file source ends (the demo: after one visit, not repeated)",
+    )
+    parser.add_argument(
+        "--history",
+        nargs="?",
+        const=True,
+        type=Path,
+        metavar="FILE",
+        help="record a recording's sets (a file source; without this they are kept in memory"
+        " only): in FILE, or bare, in your history ($HINGE_MIRROR_HISTORY, else the default"
+        " under ~/.local/share/hinge-mirror); a camera's sets are always recorded (in FILE if"
+        " given); the demo's never",
+    )
     parser.add_argument(
         "--record-screens", type=Path, metavar="DIR", help="save a PNG whenever the screen changes"
     )

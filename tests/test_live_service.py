@@ -66,8 +66,10 @@ def test_sigterm_mid_set_keeps_the_set_and_its_reps_in_the_history(tmp_path: Pat
     make_set(mode="drill", reps=5, seed=7).write_jsonl(recording)
     history = tmp_path / "history.sqlite"
     env = dict(os.environ, SDL_VIDEODRIVER="dummy", HINGE_MIRROR_HISTORY=str(history))
+    # A recording is recorded only when asked: bare --history, to $HINGE_MIRROR_HISTORY.
+    command = ["run", "--source", str(recording), "--windowed", "--history"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "appliance", "run", "--source", str(recording), "--windowed"],
+        [sys.executable, "-m", "appliance", *command],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

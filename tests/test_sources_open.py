@@ -29,6 +29,34 @@ def test_the_demo_source_is_the_synthetic_lifter_with_keypoints_only():
         open_source("demo:squat")
 
 
+def test_the_demo_is_one_visit_that_ends_walk_in_reps_walk_out_and_an_empty_room():
+    from appliance.config import MirrorConfig
+    from appliance.sources.demo import DEMO_REPS, DemoSource, visit_pause_s
+
+    with open_source("demo") as source:
+        frames = list(source.frames())  # ends by itself
+    present = [f.pose is not None and f.pose.person_present for f in frames]
+    assert not present[0], "the lifter walks into an empty room"
+    assert present.index(True) > 0
+    last_seen = len(present) - 1 - present[::-1].index(True)
+    away_s = frames[-1].t_s - frames[last_seen].t_s
+    assert away_s > MirrorConfig().leave_s, "the room stays empty long enough for the set to end"
+    assert DEMO_REPS == 6
+    # At the mirror (run without --until-end) the visits repeat, the room empty between
+    # them for longer than the set takes to end and its summary to show.
+    mirror = MirrorConfig()
+    pause_s = visit_pause_s(mirror.leave_s, mirror.summary_s)
+    assert pause_s > mirror.leave_s + mirror.summary_s
+    again = DemoSource("drill", sets=None, away_s=pause_s).frames()
+    two_visits = list(itertools.islice(again, 2 * len(frames) + int(pause_s * 30)))
+    times = [f.t_s for f in two_visits]
+    assert times == sorted(times)
+    presence = [f.pose is not None and f.pose.person_present for f in two_visits]
+    gaps = [len(list(g)) for seen, g in itertools.groupby(presence) if not seen]
+    assert max(gaps) / 30.0 >= pause_s
+    assert presence.count(True) > 1.5 * present.count(True), "the lifter came back"
+
+
 @pytest.mark.parametrize("spec", ["webcam:x", "webcam:-1", "webcam:1.5", "webcam:²"])
 def test_a_webcam_number_that_is_not_a_whole_number_is_bad_input(spec):
     with pytest.raises(BadInput, match="whole number"):

@@ -1,7 +1,8 @@
 """``open_source``: from a ``SOURCE`` string (interfaces.md) to an open frame source.
 
 ``SOURCE`` is a path to a video file, an image folder or a ``.jsonl`` keypoints file,
-``webcam`` or ``webcam:N``, ``picamera``, or ``demo``.
+``webcam`` or ``webcam:N``, ``picamera``, or ``demo`` (one visit of the synthetic lifter,
+then the source ends).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def open_source(
     Raises ``BadInput`` for an unusable spec or file, ``CameraNotFound`` for a camera that
     does not answer.
     """
-    if spec == "demo" or spec.startswith("demo:"):
+    if is_demo(spec):
         from appliance.sources.demo import DemoSource
 
         mode = spec.partition(":")[2] or "drill"
@@ -69,7 +70,13 @@ def parse_webcam_index(spec: str) -> int:
 def carries_keypoints(spec: str) -> bool:
     """True for sources whose frames come with keypoints (the demo, a .jsonl file): they
     need no pose model."""
-    return spec == "demo" or spec.startswith("demo:") or spec.lower().endswith(".jsonl")
+    return is_demo(spec) or spec.lower().endswith(".jsonl")
+
+
+def is_demo(spec: str) -> bool:
+    """True for the built-in demo lifter (``demo``, ``demo:MODE``): nothing real, never
+    recorded in a history."""
+    return spec == "demo" or spec.startswith("demo:")
 
 
 def is_camera(spec: str) -> bool:
