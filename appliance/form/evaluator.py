@@ -347,7 +347,7 @@ class FormEvaluator:
             self.th,
             tuple(self._lockouts),
         )
-        if not _deep_enough(context):
+        if not _deep_enough(context) or not _from_a_top(context):
             return None
         judgement = judge_rep(context)
         if "lockout_hip_extension_deg" in judgement.metrics:
@@ -378,6 +378,22 @@ def _deep_enough(ctx: RepContext) -> bool:
         return knee_at_bottom(ctx) >= th.rep_squat_knee_deg
     except Unjudged:
         return False
+
+
+def _from_a_top(ctx: RepContext) -> bool:
+    """A rep that starts short of upright (after an incomplete lockout) starts from a
+    lifter who had stood up at least partly: knees no longer bent as at the floor. A bob
+    while lowering to the floor starts from bent knees and is no rep."""
+    th = ctx.th
+    w = ctx.window
+    if w.top_deg < th.stall_min_deg:
+        return True
+    first = [
+        s.features.knees_flexion_deg
+        for s in ctx.between(w.start_s, w.start_s + 0.25)
+        if s.features.seen("hip", "knee", "ankle", min_score=th.min_score)
+    ]
+    return not first or statistics.median(first) <= th.top_max_knee_deg
 
 
 def _within(travel: Travel | None, feet: float, hips: float) -> bool:

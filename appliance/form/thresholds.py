@@ -34,8 +34,9 @@ class Thresholds:
     rep_side_peak_deg: float = 22.0
     rep_squat_knee_deg: float = 50.0
     # A rep from a top short of standing (an incomplete lockout) must still go down by
-    # this share of its depth: a 15° bob at the bottom of a deep hinge is no rep.
-    rep_min_depth_share: float = 0.35
+    # this share of its depth (a floor pull stopped at 35° goes down 20° of 55°), and
+    # start from straightened knees (see ``top_max_knee_deg``): a bob at the floor is none.
+    rep_min_depth_share: float = 0.25
     # A set first seen bent further than this starts at the floor (set up at the bar).
     rep_top_max_deg: float = 30.0
     # Deadlift: a first rep that paused this long at the bottom (within an eighth of its
@@ -51,8 +52,11 @@ class Thresholds:
     floor_rep_trunk_deg: float = 40.0
     # Lockout: back at least this share of the way to the top, and steady (deg/s) a while.
     lockout_share: float = 0.45
-    # ... or at least this upright (deg): an incomplete lockout comes up to 20-35°.
+    # ... or at least this upright (deg): an incomplete lockout comes up to 20-35°, with
+    # the knees straightened to under ``top_max_knee_deg`` (a bob at the floor keeps them
+    # bent as for the pull: real 70-90°).
     top_max_deg: float = 40.0
+    top_max_knee_deg: float = 50.0
     lockout_speed_deg_s: float = 35.0
     lockout_hold_s: float = 0.2
     # A rep is reported this long after lockout (or when the next descent starts).
