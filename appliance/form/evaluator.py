@@ -8,7 +8,6 @@ counter. A rep is judged (``faults``) a moment after lockout, when the top is kn
 
 from __future__ import annotations
 
-import itertools
 import math
 import statistics
 from collections import deque
@@ -18,6 +17,7 @@ from appliance.errors import BadInput
 from appliance.form.calibration import Baseline, Calibrator
 from appliance.form.faults import RepContext, Sample, Unjudged, judge_rep, knee_at_bottom
 from appliance.form.features import FrameFeatures, extract
+from appliance.form.hinge import HingeSignal
 from appliance.form.reps import RepDetector, RepWindow
 from appliance.form.scoring import score_rep
 from appliance.form.side import Facing, NearSide
@@ -31,14 +31,6 @@ SIDES = ("left", "right")
 _SETTLED_DEG = 4.0  # within this of the settled top counts as locked out
 _BUFFER_S = 30.0  # seconds of frames kept for judging the rep in progress
 _FORGET_PERSON_S = 3.0  # absent this long: the next person is someone new
-# The standing torso length is known to within this share (noise, perspective, sway): a
-# torso this much shorter than standing still counts as upright.
-_LENGTH_NOISE = 0.05
-_JITTER_MARGIN = 1.2  # and this many times the frame-to-frame jitter of the length on top
-_REFERENCE_SHARE = 0.9  # the reference torso: this percentile of the recent lengths
-# Hip-to-shoulder over knee-to-ankle is 1.17 in anthropometric tables (Drillis & Contini);
-# a shin tilted forward toward the camera looks up to 10 % shorter: the lower bound.
-_TORSO_PER_SHANK = 1.05
 _MISSING_PARTS = (
     ("hip", "hips"),
     ("knee", "knees"),
@@ -89,8 +81,7 @@ class FormEvaluator:
         self.facing = Facing()
         self.stance = StanceTracker(self.th.min_score)
         self._samples: deque[Sample] = deque()
-        # (t_s, torso_px, shank_px or 0 when unseen) lately
-        self._torso: deque[tuple[float, float, float]] = deque()
+        self.hinge = HingeSignal(self.th)
         self._pending: RepWindow | None = None
         self._last_seen_t: float | None = None
         self._live_since: float | None = None
@@ -117,7 +108,7 @@ class FormEvaluator:
             return self._absent(t_s, completed, missing=missing, present=True)
         self._last_seen_t = t_s
         hinge = self._hinge_deg(features)
-        self.stance.update(features, self._reference_torso())
+        self.stance.update(features, self.hinge.reference_torso())
         self._samples.append(Sample(features, hinge))
         while self._samples and self._samples[0].features.t_s < t_s - _BUFFER_S:
             self._samples.popleft()
@@ -177,7 +168,7 @@ class FormEvaluator:
             self.near_side.reset()
             self.facing.reset()
             self.stance.reset()
-            self._torso.clear()
+            self.hinge.reset()
         return FormUpdate(
             t_s=t_s,
             view=self.views.view,
@@ -189,53 +180,9 @@ class FormEvaluator:
         )
 
     def _hinge_deg(self, features: FrameFeatures) -> float:
-        """Trunk inclination from vertical (degrees), in any view. Side-on it is the 2-D
-        angle of the near hip→shoulder line. Turned toward the camera the trunk also bends
-        along the line of sight, which shows only as a shorter torso: the part of the
-        standing length missing from the picture is that depth. Within the length's noise
-        (``_LENGTH_NOISE``) nothing is added, so standing reads as upright."""
-        t = features.t_s
-        shoulder, hip = features.mid_shoulder, features.mid_hip  # steadier than one side
-        seen_shank = features.seen("knee", "ankle", min_score=self.th.min_score)
-        shank = math.hypot(features.knee.x - features.ankle.x, features.knee.y - features.ankle.y)
-        self._torso.append(
-            (t, math.hypot(shoulder.x - hip.x, shoulder.y - hip.y), shank if seen_shank else 0.0)
-        )
-        while self._torso[0][0] < t - self.th.torso_window_s:
-            self._torso.popleft()
+        """The hinge signal (degrees) in the view decided so far; see ``form/hinge.py``."""
         facing = self.facing.update(features, self.th.min_score)
-        if self.views.view == "side":
-            # Side-on a shorter torso is rounding or noise: the angle itself, and leaning
-            # back past vertical (a lockout's overextension) is no way down into a hinge.
-            if facing and features.trunk_signed_deg(facing) < 0.0:
-                return 0.0
-            return features.trunk_2d_deg
-        dx, up = shoulder.x - hip.x, hip.y - shoulder.y
-        reference = self._reference_torso() * (1.0 - _LENGTH_NOISE - self._length_jitter())
-        depth_sq = max(0.0, reference * reference - up * up - dx * dx)
-        return math.degrees(math.atan2(math.sqrt(dx * dx + depth_sq), up))
-
-    def _length_jitter(self) -> float:
-        """How much the torso length jumps from one frame to the next lately, as a share of
-        it (a robust standard deviation of one frame's length): small or far lifters and
-        noisy cameras need a wider margin before a shorter torso means a hinge."""
-        lengths = [length for _, length, _ in self._torso]
-        if len(lengths) < 5:
-            return 0.0
-        steps = sorted(abs(b - a) / max(1.0, b) for a, b in itertools.pairwise(lengths[-90:]))
-        return _JITTER_MARGIN * 1.4826 * steps[len(steps) // 2] / math.sqrt(2.0)
-
-    def _reference_torso(self) -> float:
-        """The lifter's standing torso length at their distance now (pixels): a high
-        percentile of the lengths of the last ``torso_window_s``, and never under what the
-        shins say it must be (body proportions: a set that starts bent over the bar has
-        shown no standing torso yet, but its shins stand nearly upright)."""
-        lengths = sorted(length for _, length, _ in self._torso)
-        if not lengths:
-            return 0.0
-        shanks = sorted(shank for _, _, shank in self._torso if shank > 0.0)
-        from_shins = _TORSO_PER_SHANK * shanks[len(shanks) // 2] if shanks else 0.0
-        return max(lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))], from_shins)
+        return self.hinge.update(features, self.views.view, facing)
 
     def _missing(self, features: FrameFeatures, rows: list[list[float]]) -> tuple[str, ...]:
         """The parts seen on neither side of the body."""

@@ -1,0 +1,83 @@
+"""The hinge signal: the trunk's inclination from vertical (degrees), in every view.
+
+Side-on it is the 2-D angle of the near hip→shoulder line. Turned toward the camera the
+trunk also bends along the line of sight, which shows only as a shorter torso: the part of
+the lifter's standing torso length missing from the picture is that depth. Within the
+length's noise nothing is added, so standing reads as upright.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+
+from appliance.form.features import FrameFeatures
+from appliance.form.thresholds import Thresholds
+
+# The standing torso length is known to within this share (noise, perspective, sway): a
+# torso this much shorter than standing still counts as upright.
+_LENGTH_NOISE = 0.05
+_JITTER_MARGIN = 1.2  # and this many times the frame-to-frame jitter of the length on top
+_REFERENCE_SHARE = 0.9  # the reference torso: this percentile of the recent lengths
+# Hip-to-shoulder over knee-to-ankle is 1.17 in anthropometric tables (Drillis & Contini);
+# a shin tilted forward toward the camera looks up to 10 % shorter: the lower bound.
+_TORSO_PER_SHANK = 1.05
+
+
+class HingeSignal:
+    """``update`` every frame the lifter's shoulders and hips are seen."""
+
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.th = thresholds
+        # (t_s, torso_px, shank_px or 0 when unseen) over the last ``torso_window_s``
+        self._torso: deque[tuple[float, float, float]] = deque()
+
+    def reset(self) -> None:
+        """Somebody new."""
+        self._torso.clear()
+
+    def update(self, features: FrameFeatures, view: str, facing: float) -> float:
+        """The inclination now (degrees) in ``view``; ``facing`` +1/-1 which way a
+        side-on lifter faces (0 unknown)."""
+        t = features.t_s
+        shoulder, hip = features.mid_shoulder, features.mid_hip  # steadier than one side
+        seen_shank = features.seen("knee", "ankle", min_score=self.th.min_score)
+        shank = math.hypot(features.knee.x - features.ankle.x, features.knee.y - features.ankle.y)
+        self._torso.append(
+            (t, math.hypot(shoulder.x - hip.x, shoulder.y - hip.y), shank if seen_shank else 0.0)
+        )
+        while self._torso[0][0] < t - self.th.torso_window_s:
+            self._torso.popleft()
+        if view == "side":
+            # Side-on a shorter torso is rounding or noise: the angle itself, and leaning
+            # back past vertical (a lockout's overextension) is no way down into a hinge.
+            if facing and features.trunk_signed_deg(facing) < 0.0:
+                return 0.0
+            return features.trunk_2d_deg
+        dx, up = shoulder.x - hip.x, hip.y - shoulder.y
+        reference = self.reference_torso() * (1.0 - _LENGTH_NOISE - self._length_jitter())
+        depth_sq = max(0.0, reference * reference - up * up - dx * dx)
+        return math.degrees(math.atan2(math.sqrt(dx * dx + depth_sq), up))
+
+    def _length_jitter(self) -> float:
+        """How much the torso length jumps from one frame to the next lately, as a share of
+        it (a robust standard deviation of one frame's length): small or far lifters and
+        noisy cameras need a wider margin before a shorter torso means a hinge."""
+        lengths = [length for _, length, _ in self._torso]
+        if len(lengths) < 5:
+            return 0.0
+        steps = sorted(abs(b - a) / max(1.0, b) for a, b in itertools.pairwise(lengths[-90:]))
+        return _JITTER_MARGIN * 1.4826 * steps[len(steps) // 2] / math.sqrt(2.0)
+
+    def reference_torso(self) -> float:
+        """The lifter's standing torso length at their distance now (pixels): a high
+        percentile of the lengths of the last ``torso_window_s``, and never under what the
+        shins say it must be (body proportions: a set that starts bent over the bar has
+        shown no standing torso yet, but its shins stand nearly upright)."""
+        lengths = sorted(length for _, length, _ in self._torso)
+        if not lengths:
+            return 0.0
+        shanks = sorted(shank for _, _, shank in self._torso if shank > 0.0)
+        from_shins = _TORSO_PER_SHANK * shanks[len(shanks) // 2] if shanks else 0.0
+        return max(lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))], from_shins)
