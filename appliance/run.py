@@ -4,6 +4,10 @@ Source: ``--source``, else the Pi camera when present, else the first webcam, el
 built-in demo lifter. Recordings and the demo play at their own speed; the demo repeats
 its visit (with the room empty in between) unless ``--until-end``.
 
+No screen: a bare ``run`` (``make run``) from a terminal shows the demo once, headless,
+into a folder (``appliance.headless``); asked for a source or a window, or under systemd,
+it is exit 4 (systemd: after waiting for the screen, which may be switched off at boot).
+
 History: a camera's sets are recorded in the history (``--history FILE``: in that file
 instead); a recording's (a file source) only with ``--history [FILE]``, else they are
 kept in memory only (as in the studio profile) and forgotten; the demo's never.
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -42,7 +47,7 @@ def default_source_spec() -> str:
 def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
     from appliance.controls import keyboard_events, open_buttons
-    from appliance.display.window import open_display
+    from appliance.display.window import no_screen, open_display
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
     from appliance.live.session import Session, SessionTiming
@@ -59,6 +64,13 @@ def _handle(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="hinge-mirror: %(message)s")
     config = config_from(args)
+    notifier = Notifier.from_env()
+    if headless_allowed(args, notifier.enabled):
+        reason = no_screen()
+        if reason is not None:
+            from appliance.headless import show_demo
+
+            return show_demo(args, config, reason)
     spec = args.source or default_source_spec()
     if spec == "demo":
         spec = f"demo:{args.mode}"
@@ -72,7 +84,6 @@ def _handle(args: argparse.Namespace) -> int:
     def reopen() -> Any:
         return opened.pop() if opened else _open(spec, config, args.until_end)
 
-    notifier = Notifier.from_env()
     # Under systemd a screen that is not there yet (monitor off at boot) is waited for;
     # from a terminal, a missing screen is said at once.
     retry_s = DISPLAY_RETRY_S if notifier.enabled else ()
@@ -141,6 +152,15 @@ def _open(spec: str, config: Any, until_end: bool) -> Any:
         pause_s = visit_pause_s(config.mirror.leave_s, config.mirror.summary_s)
         return DemoSource(spec.partition(":")[2] or "drill", sets=None, away_s=pause_s)
     return open_source(spec, config.camera)
+
+
+def headless_allowed(args: argparse.Namespace, under_systemd: bool) -> bool:
+    """Whether a missing screen means the headless demo (``appliance.headless``) rather
+    than exit 4: a bare ``run`` (``make run``) from a terminal. Not when a source, a window,
+    ``--history`` or an SDL video driver was asked for (they need the screen), nor under
+    systemd (``NOTIFY_SOCKET``): the appliance waits for its screen, never shows a demo."""
+    asked = args.source or args.windowed or args.history is not None
+    return not (asked or under_systemd or os.environ.get("SDL_VIDEODRIVER"))
 
 
 def check_history_choice(spec: str, history: Path | bool | None) -> None:
@@ -240,7 +260,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         " given); the demo's never",
     )
     parser.add_argument(
-        "--record-screens", type=Path, metavar="DIR", help="save a PNG whenever the screen changes"
+        "--record-screens",
+        type=Path,
+        metavar="DIR",
+        help="save a PNG whenever the screen changes (with no screen, a bare run shows the demo"
+        " once into DIR, default ./hinge-mirror-demo)",
     )
     parser.add_argument("--diagnostics", action="store_true", help="start with the overlay on")
     parser.set_defaults(handler=_handle)

@@ -78,6 +78,25 @@ class PygameDisplay:
         self._pygame.display.quit()
 
 
+def no_screen() -> str | None:
+    """Why there is no screen (SDL fell back to a driver that draws nowhere, or has no
+    video driver at all), or ``None`` when there is one. Opens no window."""
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    try:
+        with native_stderr_silenced():  # SDL's complaints while it probes for a screen
+            pygame.display.init()
+        driver = pygame.display.get_driver()
+    except pygame.error as error:
+        return f"SDL has no video driver: {error}"
+    finally:
+        pygame.display.quit()
+    if driver in OFFSCREEN_DRIVERS and driver != os.environ.get("SDL_VIDEODRIVER", ""):
+        return f"SDL fell back to its {driver} driver"
+    return None
+
+
 def open_display(
     windowed: bool,
     retry_s: tuple[float, ...] = (),
