@@ -122,7 +122,9 @@ def _handle(args: argparse.Namespace) -> int:
         supervisor=_Supervisor(heartbeat, watchdog),
         heat=HeatGuard(),
     )
-    signal.signal(signal.SIGTERM, lambda *_: loop.request_stop())
+    # Ctrl-C ends the mirror as the service's SIGTERM does: the set kept, the statistics said.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda *_: loop.request_stop())
     grabber.start()  # only now: frames read while the screen was opening would be dropped
     try:
         code = loop.run()

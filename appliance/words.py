@@ -1,4 +1,5 @@
-"""Counted nouns for what the program says: "1 set", "2 sets", never "1 sets"."""
+"""Words for what the program says: counted nouns ("1 set", "2 sets", never "1 sets") and
+fault ids as words."""
 
 from __future__ import annotations
 
@@ -11,3 +12,8 @@ def plural(n: int, one: str, many: str = "") -> str:
 def counted(n: int, one: str, many: str = "") -> str:
     """``n`` and its noun, singular or plural: ``counted(1, "set")`` is "1 set"."""
     return f"{n} {plural(n, one, many)}"
+
+
+def fault_name(fault: str) -> str:
+    """A fault id as words: ``"rounded_back"`` → ``"rounded back"``."""
+    return fault.replace("_", " ")

@@ -242,3 +242,26 @@ def test_writing_the_keypoints_over_the_source_is_refused(tmp_path):
     before = source.read_text()
     assert_one_line_error(analyze(source, "--keypoints-out", source), 2, "overwrite")
     assert source.read_text() == before
+
+
+def _pixels_near(canvas: Any, bgr: tuple[int, int, int], tolerance: int = 40) -> int:
+    return int((np.abs(canvas.astype(int) - np.array(bgr)).max(axis=2) <= tolerance).sum())
+
+
+def test_the_annotated_video_colours_and_names_things_as_the_mirror_does():
+    # A squatted rep is not drawn green, its fault reads as words, a safety cue is red,
+    # and a movement in progress gets no rep number the report may never hold.
+    from appliance.analyze.annotate import render_step
+    from appliance.pipeline import Step
+    from appliance.types import CueEvent, FormUpdate, Frame, Rep
+
+    frame = Frame(index=30, t_s=1.0, width=640, height=360)
+    form = FormUpdate(t_s=1.0, view="side", phase="descending", rep_count=1)
+    rep = Rep(1, 0.0, 0.5, 0.9, ("squatting",), 75, {}, {})
+    cue = CueEvent(t_s=0.95, text="Flat back - chest proud", kind="fault", severity="safety")
+    canvas = render_step(Step(frame, None, form, ()), (640, 360), cue, rep)
+    amber, green, red = (0, 196, 255), (100, 230, 60), (40, 72, 255)  # BGR
+    assert _pixels_near(canvas, amber) > 50
+    assert _pixels_near(canvas, green) == 0
+    assert _pixels_near(canvas, (120, 230, 120)) == 0  # the green every rep used to get
+    assert _pixels_near(canvas, red) > 50

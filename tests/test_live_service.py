@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 
 def read_datagrams(sock: socket.socket, until: str, timeout_s: float) -> list[str]:
     """Notifications received until one contains ``until`` (or the timeout)."""
@@ -58,7 +60,10 @@ def test_the_mirror_says_ready_once_it_shows_frames_and_stops_cleanly_on_sigterm
     assert "frames evaluated" in stderr
 
 
-def test_sigterm_mid_set_keeps_the_set_and_its_reps_in_the_history(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_sigterm_or_ctrl_c_mid_set_keeps_the_set_and_its_reps_in_the_history(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     from appliance.history import HistoryStore
     from appliance.synthetic import make_set
 
@@ -77,12 +82,14 @@ def test_sigterm_mid_set_keeps_the_set_and_its_reps_in_the_history(tmp_path: Pat
     )
     try:
         time.sleep(9.0)  # the recording plays at its own speed: two reps end by about 9 s
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         _, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, stderr
+    assert "interrupted" not in stderr  # Ctrl-C ends like SIGTERM ...
+    assert "frames evaluated" in stderr  # ... with the statistics line
     with HistoryStore.open(history) as store:
         (recorded,) = store.sets()
     assert recorded.ended_at is not None, "the set in progress was ended and saved"

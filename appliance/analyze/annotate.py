@@ -1,5 +1,7 @@
-"""The annotated video of ``analyze --annotate``: each frame with the skeleton, the rep
-number and phase, the last finished rep's score, and the latest cue drawn on.
+"""The annotated video of ``analyze --annotate``: each frame with the skeleton, the reps
+finished so far and the phase, the last finished rep's score and faults, and the latest
+cue drawn on, in the mirror's colours (a rep's score as the mirror colours it; a cue by
+its kind: red for safety, amber for form, green for praise).
 
 Frames without an image (a keypoints file) are drawn on black at the source's size. The
 video is mp4v at the source's size and frame rate, written with OpenCV; the drawing is
@@ -15,10 +17,12 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from appliance.display.style import Colour, score_colour, severity_colour
 from appliance.errors import BadInput
 from appliance.pipeline import Step
 from appliance.sources.base import ClosesOnExit  # importing sources also quiets FFmpeg
 from appliance.types import KEYPOINT_INDEX, SKELETON_EDGES, CueEvent, Pose, Rep
+from appliance.words import counted, fault_name
 
 BGRImage = npt.NDArray[np.uint8]
 
@@ -31,9 +35,8 @@ BONE = (255, 200, 80)
 JOINT = (255, 255, 255)
 OUTLINE = (0, 0, 0)
 TEXT = (240, 240, 240)
-CUE_FRESH = (0, 220, 255)
 CUE_OLD = (170, 170, 170)
-GOOD = (120, 230, 120)
+PHASES = {"descending": "lowering", "bottom": "at the bottom", "ascending": "rising"}
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
@@ -85,21 +88,26 @@ def render_step(
         draw_pose(canvas, step.pose)
     t_s = step.frame.t_s
     form = step.form
-    in_rep = form.phase in ("descending", "bottom", "ascending")
-    if in_rep:
-        header = f"Rep {form.rep_count + 1}  {form.phase}"
-    else:
-        done = form.rep_count
-        header = f"{done} rep{'' if done == 1 else 's'} done  {form.phase}"
+    # Only reps the report will hold are numbered: a movement in progress may yet be none.
+    header = f"{counted(form.rep_count, 'rep')} done  {PHASES.get(form.phase, form.phase)}"
     lines = [(header, TEXT), (f"{form.view} view   {t_s:6.2f} s", CUE_OLD)]
     if rep is not None and t_s - rep.end_s <= REP_MARK_S:
-        found = ", ".join(rep.faults) or "clean"
-        lines.append((f"Rep {rep.index}: score {rep.score}  {found}", GOOD))
+        found = ", ".join(fault_name(f) for f in rep.faults) or "clean"
+        lines.append(
+            (f"Rep {rep.index}: score {rep.score}  {found}", _bgr(score_colour(rep.score)))
+        )
     _panel(canvas, lines, top=True)
     if cue is not None:
-        colour = CUE_FRESH if t_s - cue.t_s <= CUE_FRESH_S else CUE_OLD
+        fresh = t_s - cue.t_s <= CUE_FRESH_S
+        colour = _bgr(severity_colour(cue.severity)) if fresh else CUE_OLD
         _panel(canvas, [(cue.text, colour)], top=False, size=1.3)
     return canvas
+
+
+def _bgr(colour: Colour) -> tuple[int, int, int]:
+    """The mirror's RGB ``colour`` in OpenCV's BGR order."""
+    r, g, b = colour
+    return (b, g, r)
 
 
 def draw_pose(canvas: BGRImage, pose: Pose) -> None:

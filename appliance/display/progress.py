@@ -25,8 +25,8 @@ from appliance.display.style import (
     fault_colour,
     score_colour,
 )
-from appliance.display.summary import fault_name
 from appliance.history.records import SetRecord
+from appliance.words import fault_name
 
 WEEKS = 6
 LAST_SETS = 12

@@ -26,15 +26,11 @@ from appliance.display.style import (
     score_colour,
 )
 from appliance.display.tips import tip_for
+from appliance.words import fault_name
 
 CLEAN_SET = "Clean set"
 CLEAN_SET_LINE = "No faults — keep it up"
 NO_FAULTS_SEEN = "No faults seen"
-
-
-def fault_name(fault: str) -> str:
-    """A fault id as words: ``"rounded_back"`` → ``"rounded back"``."""
-    return fault.replace("_", " ")
 
 
 AVERAGE_SCORE = "AVERAGE SCORE"
