@@ -230,6 +230,15 @@ def report_for(
     return Reported(report, analysis, description)
 
 
+def _mode_of(args: argparse.Namespace) -> str:
+    """``--mode``, else the demo lifter's own mode for the demo, else deadlift."""
+    from appliance.sources.spec import demo_mode, is_demo
+
+    if args.mode is not None:
+        return str(args.mode)
+    return demo_mode(args.source) if is_demo(args.source) else "deadlift"
+
+
 def _handle(args: argparse.Namespace) -> int:
     from appliance.analyze.summary import format_summary
     from appliance.cli import config_from
@@ -237,7 +246,7 @@ def _handle(args: argparse.Namespace) -> int:
     _check_arguments(args)
     reported = report_for(
         args.source,
-        mode=args.mode,
+        mode=_mode_of(args),
         config=config_from(args),
         keypoints_out=args.keypoints_out,
         annotate_out=args.annotate,
@@ -269,7 +278,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "the reps, faults and cues found.",
     )
     parser.add_argument("source", metavar="SOURCE", help="video, image folder or .jsonl file")
-    parser.add_argument("--mode", choices=MODES, default="deadlift", help="default: deadlift")
+    parser.add_argument(
+        "--mode", choices=MODES, help="default: deadlift (for the demo, the demo's own mode)"
+    )
     parser.add_argument("--json", metavar="OUT", help="write the JSON report (- for stdout)")
     parser.add_argument(
         "--keypoints-out", type=Path, metavar="FILE.jsonl", help="write the keypoints file"

@@ -36,7 +36,7 @@ def open_source(
     if is_demo(spec):
         from appliance.sources.demo import DemoSource
 
-        mode = spec.partition(":")[2] or "drill"
+        mode = demo_mode(spec)
         if mode not in MODES:
             raise BadInput(f"{spec}: the demo's mode is drill or deadlift, e.g. demo:deadlift")
         return DemoSource(mode)
@@ -71,6 +71,11 @@ def carries_keypoints(spec: str) -> bool:
     """True for sources whose frames come with keypoints (the demo, a .jsonl file): they
     need no pose model."""
     return is_demo(spec) or spec.lower().endswith(".jsonl")
+
+
+def demo_mode(spec: str) -> str:
+    """The mode the demo lifter of ``demo[:MODE]`` lifts in (drill unless named)."""
+    return spec.partition(":")[2] or "drill"
 
 
 def is_demo(spec: str) -> bool:
