@@ -35,8 +35,7 @@ def show_demo(args: argparse.Namespace, config: Any, reason: str) -> int:
     from appliance.display.window import PygameDisplay
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
-    from appliance.live.session import Session, SessionTiming
-    from appliance.run import history_for
+    from appliance.run import history_for, mirror_session
     from appliance.sources import open_source
 
     folder: Path = args.record_screens or DEFAULT_FOLDER
@@ -51,13 +50,7 @@ def show_demo(args: argparse.Namespace, config: Any, reason: str) -> int:
     loop = LiveLoop(
         grabber,
         None,
-        Session(
-            args.mode,
-            SessionTiming.from_config(config.mirror),
-            store,
-            config.cues,
-            people=config.mirror.people if config.mirror.profile == "home" else (),
-        ),
+        mirror_session(args.mode, config, store),
         screen,
         None,  # no speaker: the cues are rendered to the WAV below
         None,
@@ -69,7 +62,8 @@ def show_demo(args: argparse.Namespace, config: Any, reason: str) -> int:
             runtime="keypoints source (no model)",
         ),
     )
-    signal.signal(signal.SIGTERM, lambda *_: loop.request_stop())
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):  # as the mirror ends on them
+        signal.signal(stop_signal, lambda *_: loop.request_stop())
     grabber.start()
     try:
         code = loop.run()

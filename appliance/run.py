@@ -50,7 +50,6 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.display.window import no_screen, open_display
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
-    from appliance.live.session import Session, SessionTiming
     from appliance.live.thermal import HeatGuard
     from appliance.pose import PoseEstimator
     from appliance.sources.spec import carries_keypoints, is_camera
@@ -107,13 +106,7 @@ def _handle(args: argparse.Namespace) -> int:
     loop = LiveLoop(
         grabber,
         estimator,
-        Session(
-            args.mode,
-            SessionTiming.from_config(config.mirror),
-            store,
-            config.cues,
-            people=config.mirror.people if config.mirror.profile == "home" else (),
-        ),
+        mirror_session(args.mode, config, store),
         screen,
         voice,
         buttons,
@@ -154,6 +147,16 @@ def _open(spec: str, config: Any, until_end: bool) -> Any:
         pause_s = visit_pause_s(config.mirror.leave_s, config.mirror.summary_s)
         return DemoSource(spec.partition(":")[2] or "drill", sets=None, away_s=pause_s)
     return open_source(spec, config.camera)
+
+
+def mirror_session(mode: str, config: Any, store: Any) -> Any:
+    """The mirror's session for ``mode`` as configured (``config``: the whole ``Config``),
+    keeping its sets in ``store``: the people of a home mirror, none in a studio."""
+    from appliance.live.session import Session, SessionTiming
+
+    mirror = config.mirror
+    people = mirror.people if mirror.profile == "home" else ()
+    return Session(mode, SessionTiming.from_config(mirror), store, config.cues, people=people)
 
 
 def headless_allowed(args: argparse.Namespace, under_systemd: bool) -> bool:
