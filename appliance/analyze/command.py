@@ -288,11 +288,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--annotate", type=Path, metavar="OUT.mp4", help="write the video with drawings on"
     )
-    parser.add_argument("--max-frames", type=_positive_int, metavar="N", help="stop after N frames")
+    parser.add_argument("--max-frames", type=positive_int, metavar="N", help="stop after N frames")
     parser.set_defaults(handler=_handle)
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number above 0 (for counts of frames, jobs)."""
     try:
         value = int(text)
     except ValueError:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from appliance.analyze.command import positive_int
 from appliance.errors import BadInput
 
 STDOUT = "-"
@@ -84,7 +85,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "the file's root)",
     )  # fmt: skip
     parser.add_argument(
-        "--jobs", type=_positive_int, metavar="N", help="processes (default: one per core)"
+        "--jobs", type=positive_int, metavar="N", help="processes (default: one per core)"
     )
     parser.add_argument(
         "--worst",
@@ -97,13 +98,6 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--only", metavar="SUBSTRING", help="only the recordings whose path contains SUBSTRING"
     )
     parser.set_defaults(handler=_handle)
-
-
-def _positive_int(text: str) -> int:
-    value = _count(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number above 0, got {text!r}")
-    return value
 
 
 def _count(text: str) -> int:

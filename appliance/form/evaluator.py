@@ -102,7 +102,7 @@ class FormEvaluator:
         rows = pose.yx_score.tolist()
         side = self.near_side.update(rows, t_s)
         # Dated on the caller's clock: every time the evaluator keeps is on that one clock.
-        features, _ = extract(pose, side, self.th.min_score, t_s)
+        features = extract(pose, rows, side, self.th.min_score, t_s)
         missing = self._missing(features, rows)
         if not features.seen("shoulder", "hip", min_score=self.th.min_score):
             return self._absent(t_s, completed, missing=missing, present=True)

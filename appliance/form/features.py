@@ -168,11 +168,15 @@ def side_scores(rows: list[list[float]]) -> tuple[float, float]:
 
 
 def extract(
-    pose: Pose, side: str, min_score: float, t_s: float | None = None
-) -> tuple[FrameFeatures, list[list[float]]]:
-    """The features of ``pose`` on ``side`` ("left"/"right"), and its raw rows; dated
-    ``t_s`` (seconds) if given, else at the pose's own time."""
-    rows: list[list[float]] = pose.yx_score.tolist()
+    pose: Pose,
+    rows: list[list[float]],
+    side: str,
+    min_score: float,
+    t_s: float | None = None,
+) -> FrameFeatures:
+    """The features of ``pose`` on ``side`` ("left"/"right"), from its keypoint ``rows``
+    (``pose.yx_score.tolist()``, made once per frame by the caller); dated ``t_s``
+    (seconds) if given, else at the pose's own time."""
     w, h = pose.width, pose.height
     index = _SIDE_INDEX[side]
 
@@ -201,7 +205,7 @@ def extract(
         knees_flexion_deg=_knees_flexion(rows, w, h, side, min_score),
         midline=all(rows[i][2] >= min_score for pair in (_EARS, _SHOULDERS, _HIPS) for i in pair),
     )
-    return features, rows
+    return features
 
 
 def _feet(left: Point, right: Point, min_score: float) -> Point:

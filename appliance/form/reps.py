@@ -77,7 +77,6 @@ class RepDetector:
         up at the weight: a floor set."""
         self.th = thresholds
         self.reaches_floor = reaches_floor
-        self.floor_sets = reaches_floor is not None
         self.reset()
 
     def reset(self) -> None:
@@ -128,7 +127,7 @@ class RepDetector:
             self._low_t = self._high_t = t_s
             if x > self.th.rep_top_max_deg:  # first seen bent over the weight
                 self.state, self._from_floor = "down", True
-                self._floor_set = self.floor_sets
+                self._floor_set = self.reaches_floor is not None
                 self._start_t, self._start_deg = t_s, 0.0
             else:
                 self.state = "top"
