@@ -254,7 +254,8 @@ class FormEvaluator:
             return True  # the lowering that confirmed it shows the lifter stayed
         before = stance.travel(window.start_s - th.settled_before_s, window.start_s)
         seen_before = stance.seen_since(window.start_s - 0.8 * th.settled_before_s)
-        set_up = window.bottom_pause_s >= th.setup_pause_s
+        # Only a pause bent over a weight on the floor is a set-up at the bar.
+        set_up = window.floor_set and window.bottom_pause_s >= th.setup_pause_s
         if not set_up and not (
             seen_before and _within(before, th.settled_feet_torso, th.settled_hips_torso)
         ):
