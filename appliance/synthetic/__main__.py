@@ -1,5 +1,7 @@
 """``python -m appliance.synthetic --out DIR --seed S --sets N [--fps-list 15 30 60]``:
-write a labelled corpus of synthetic recordings (see ``appliance.synthetic.corpus``)."""
+write a labelled corpus of synthetic recordings (see ``appliance.synthetic.corpus``).
+With ``--pairs [--second side|oblique|mixed] [--side-failures SHARE]``: a corpus of camera
+pairs, front and side files of one performance (see ``appliance.synthetic.pair_corpus``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from appliance.synthetic.corpus import write_corpus
+from appliance.synthetic.corpus import CorpusSummary, write_corpus
+from appliance.synthetic.pair_corpus import SECONDS, PairCorpusSummary, write_pair_corpus
 
 
 def _rates(values: Sequence[str]) -> list[float]:
@@ -31,11 +34,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--fps-list", nargs="+", metavar="FPS", help="frame rates to draw from (default 15 30 60)"
     )
+    parser.add_argument(
+        "--pairs",
+        action="store_true",
+        help="camera pairs: each set seen by the front camera and a second one "
+        "(set-NNNN.front.jsonl, set-NNNN.side.jsonl; labels.json with side_path)",
+    )
+    parser.add_argument(
+        "--second",
+        choices=SECONDS,
+        help="with --pairs: where the second camera stands (default side)",
+    )
+    parser.add_argument(
+        "--side-failures",
+        type=float,
+        metavar="SHARE",
+        help="with --pairs: share 0..1 of the pairs whose side camera fails mid-set (default 0)",
+    )
     args = parser.parse_args(argv)
+    if not args.pairs and (args.second is not None or args.side_failures is not None):
+        print("error: --second and --side-failures go with --pairs", file=sys.stderr)
+        return 2
     try:
         rates = _rates(args.fps_list) if args.fps_list else None
         started = time.perf_counter()
-        summary = write_corpus(args.out, args.seed, args.sets, rates)
+        summary: CorpusSummary | PairCorpusSummary
+        if args.pairs:
+            summary = write_pair_corpus(
+                args.out,
+                args.seed,
+                args.sets,
+                second=args.second or "side",
+                fps_list=rates,
+                fail_share=args.side_failures or 0.0,
+            )
+        else:
+            summary = write_corpus(args.out, args.seed, args.sets, rates)
     except (ValueError, argparse.ArgumentTypeError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -52,7 +52,16 @@ from appliance.synthetic.spec import SCENARIOS, Spec, sample_spec
 from appliance.synthetic.stage import Stage, stage
 from appliance.synthetic.styles import floor_setup, good_plan
 
-__all__ = ["SCENARIOS", "SCRIPTS", "build", "labels", "make_scenario"]
+__all__ = [
+    "SCENARIOS",
+    "SCRIPTS",
+    "build",
+    "camera",
+    "labels",
+    "make_scenario",
+    "perform",
+    "reps_view",
+]
 
 SCRIPTS: dict[str, Callable[[Stage], Choreo]] = {
     "side_set": scripts.standing_set,
@@ -90,19 +99,13 @@ def build(spec: Spec, seed: int = 0) -> tuple[SyntheticSet, dict[str, Any]]:
     motion_rng, noise_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence([seed, 7919]).spawn(2)
     )
-    placement = Placement.pinhole(
-        camera_height_m=spec.camera_height_m,
-        distance_m=spec.distance_m,
-        lifter_height_m=spec.body.height_m,
-        vfov_deg=spec.vfov_deg,
-    )
-    walk_m = placement.walk_distance_m(spec.width, spec.height, spec.body.height_m)
-    c = SCRIPTS[spec.scenario](stage(spec, motion_rng, _plans(spec, motion_rng), walk_m))
+    placement = camera(spec)
+    c = perform(spec, placement, motion_rng)
     synthetic = render(
         c.timeline(spec.fps),
         body=spec.body,
         mode=spec.mode,
-        view=_view(spec),
+        view=reps_view(spec),
         placement=placement,
         noise=spec.noise,
         fps=spec.fps,
@@ -110,6 +113,24 @@ def build(spec: Spec, seed: int = 0) -> tuple[SyntheticSet, dict[str, Any]]:
         rng=noise_rng,
     )
     return synthetic, labels(spec, synthetic)
+
+
+def camera(spec: Spec) -> Placement:
+    """The scenario's camera (the mirror's, for a lifter facing it): level, at the
+    spec's height and distance, with its field of view."""
+    return Placement.pinhole(
+        camera_height_m=spec.camera_height_m,
+        distance_m=spec.distance_m,
+        lifter_height_m=spec.body.height_m,
+        vfov_deg=spec.vfov_deg,
+    )
+
+
+def perform(spec: Spec, placement: Placement, rng: np.random.Generator) -> Choreo:
+    """The performance of ``spec`` (rep plans and moves drawn from ``rng``), walking in
+    and out of ``placement``'s picture: the one choreography any camera may watch."""
+    walk_m = placement.walk_distance_m(spec.width, spec.height, spec.body.height_m)
+    return SCRIPTS[spec.scenario](stage(spec, rng, _plans(spec, rng), walk_m))
 
 
 def _plans(spec: Spec, rng: np.random.Generator) -> list[RepPlan]:
@@ -127,7 +148,7 @@ def _plans(spec: Spec, rng: np.random.Generator) -> list[RepPlan]:
     return plans
 
 
-def _view(spec: Spec) -> str | None:
+def reps_view(spec: Spec) -> str | None:
     """The view during the reps: ``None`` when it changes (or there are no reps while
     moving about)."""
     if spec.scenario == "side_to_front":
