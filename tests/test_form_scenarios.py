@@ -179,9 +179,11 @@ def test_picking_something_up_on_the_way_in_or_out_counts_only_the_real_reps(
         ("fidget", 118, {}),
         ("walk_through", 119, {"walk_from": "left"}),
         ("walk_through", 120, {"walk_from": "far"}),
+        ("fidget", 1554342070, {}),
     ],
     ids=["pickup-walking-right", "pickup-walking-left", "standing-still", "fidgeting-1",
-         "fidgeting-2", "walking-across", "walking-up-and-away"],
+         "fidgeting-2", "walking-across", "walking-up-and-away",
+         "half-turned-stepping-aside-and-back"],
 )  # fmt: skip
 def test_no_rep_is_counted_when_nobody_lifts(
     name: str, seed: int, overrides: dict[str, Any]
