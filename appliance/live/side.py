@@ -1,0 +1,89 @@
+"""The side camera in the live loop (issue 12): its frames paced, on the front's clock.
+
+The side camera has a ``FrameGrabber`` of its own (a thread; newest frame wins). Before
+each front frame is judged, the loop asks ``SideFeed.take(t)`` for the side frames taken
+up to that front frame's time ``t``; their poses go to the session first
+(``Session.on_side_frame``), so the front frame's verdict includes them. A side frame taken
+after the front frame waits for the next one: both streams reach the evaluator in time
+order.
+
+Budget: the pose model runs on at most ``max_hz`` side frames per second (``[camera.side]
+fps``, 15 by default: half the front camera's 30), the rest are skipped unread by the model,
+so the front camera keeps its rate on a Pi 5 (hardware/README.md, "The side camera", has
+the measurements). A skipped frame is never replaced by the last pose: a repeated pose
+would look like a frozen camera.
+
+Clock: live cameras are opened with one epoch (``open_source(..., epoch_s=...)``), so their
+``t_s`` are already on one clock; ``offset_s`` (seconds added to a side frame's ``t_s``)
+is for recordings that did not start together (tests: a synthetic pair's
+``side_offset_s``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from appliance.live.grabber import FrameGrabber
+from appliance.pipeline import EstimatorLike, pose_of
+from appliance.types import Frame, Pose
+
+_GAP_SLACK = 0.8  # a frame is due when 80% of 1/max_hz has passed (camera jitter)
+
+
+@dataclass
+class SideFeed:
+    """The side camera's frames for the loop.
+
+    ``estimator``: the side camera's own pose estimator (its crop and smoothing follow its
+    own picture), ``None`` for sources with keypoints. ``wait_s``: how long ``take`` waits
+    for a side frame that is not in yet (0 live: never hold the front camera up; above 0
+    in deterministic runs, with a grabber that keeps every frame).
+    """
+
+    grabber: FrameGrabber
+    estimator: EstimatorLike | None
+    max_hz: float = 15.0
+    offset_s: float = 0.0
+    wait_s: float = 0.0
+    frames: int = 0  # side frames given to the pose model
+    skipped: int = 0  # side frames left out to stay within max_hz
+    _pending: Frame | None = field(default=None, repr=False)
+    _last_t: float | None = field(default=None, repr=False)
+
+    def take(self, front_t_s: float) -> list[tuple[Pose | None, float]]:
+        """``(pose, t_s)`` of each due side frame taken up to ``front_t_s`` (seconds on
+        the front's clock), oldest first; ``pose`` ``None`` when nobody is in it."""
+        due: list[tuple[Pose | None, float]] = []
+        min_gap_s = _GAP_SLACK / self.max_hz
+        while True:
+            frame = self._pending or self._next()
+            if frame is None:
+                break
+            if frame.t_s > front_t_s:
+                self._pending = frame  # taken after the front frame: the next one's
+                break
+            self._pending = None
+            if self._last_t is not None and frame.t_s - self._last_t < min_gap_s:
+                self.skipped += 1
+                continue
+            self._last_t = frame.t_s
+            self.frames += 1
+            due.append((pose_of(frame, self.estimator), frame.t_s))
+        return due
+
+    def _next(self) -> Frame | None:
+        grabbed = self.grabber.get(0.0 if self.grabber.finished else self.wait_s)
+        if grabbed is None:
+            return None
+        return shifted(grabbed.frame, self.offset_s)
+
+
+def shifted(frame: Frame, offset_s: float) -> Frame:
+    """``frame`` with ``offset_s`` seconds added to its time (and its keypoints' time)."""
+    if offset_s == 0.0:
+        return frame
+    pose = frame.pose
+    if pose is not None:
+        pose = dataclasses.replace(pose, t_s=pose.t_s + offset_s)
+    return dataclasses.replace(frame, t_s=frame.t_s + offset_s, pose=pose)
