@@ -20,8 +20,10 @@ from appliance.errors import BadInput
 from appliance.percentiles import p95
 from appliance.types import MODES
 
-STAGES = ("decode", "preprocess", "inference", "postprocess", "evaluate")
-# The stages of a frame that come after the source hands it over.
+STAGES = ("decode", "preprocess", "inference", "postprocess", "evaluate", "stick")
+# The stages of a frame that come after the source hands it over. "stick" (the drill's
+# stick detector and tracker, appliance.stick) is on the drill's road only: timed with
+# --mode drill, and its mean per frame added to the ratio.
 AFTER_DECODE = ("preprocess", "inference", "postprocess", "evaluate")
 
 
@@ -50,9 +52,24 @@ class BenchResult:
             "fps": round(self.frames / self.wall_s, 1) if self.wall_s > 0 else 0.0,
             "stages": stages,
             "ratio_excluding_decode": self.ratio_excluding_decode(),
+            **self._stick(),
             **self._cue_latency(),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
+
+    def _stick(self) -> dict[str, Any]:
+        """The stick detector's mean cost per frame (ms; it runs on a schedule, so the mean
+        is what a frame pays) and its ratio to median inference."""
+        stick, inference = self.samples["stick"], self.samples["inference"]
+        if not stick:
+            return {}
+        mean = statistics.fmean(stick)
+        ratio = (
+            round(mean / statistics.median(inference), 3)
+            if inference and statistics.median(inference) > 0
+            else None
+        )
+        return {"stick_ms_per_frame": _ms(mean), "stick_ratio_to_inference": ratio}
 
     def _cue_latency(self) -> dict[str, Any]:
         """From a frame's decode starting to the cue it caused being decided (ms)."""
@@ -65,14 +82,17 @@ class BenchResult:
 
     def ratio_excluding_decode(self) -> float | None:
         """Median whole per-frame cost after decode (preprocess, inference, postprocess and
-        smoothing, evaluation) over median inference alone."""
+        smoothing, evaluation) over median inference alone; in drill mode the stick
+        detector's mean per-frame cost is added (it runs on a schedule)."""
         inference = self.samples["inference"]
         if not inference or statistics.median(inference) <= 0:
             return None
         totals = [
             sum(stage) for stage in zip(*(self.samples[s] for s in AFTER_DECODE), strict=True)
         ]
-        return round(statistics.median(totals) / statistics.median(inference), 3)
+        stick = self.samples["stick"]
+        extra = statistics.fmean(stick) if stick else 0.0
+        return round((statistics.median(totals) + extra) / statistics.median(inference), 3)
 
 
 def _ms(seconds: float) -> float:
@@ -88,10 +108,12 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
     from appliance.pipeline import needs_estimator, pose_of
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
+    from appliance.stick.stage import DrillStick
 
     config = config_from(args)
     evaluator = FormEvaluator(args.mode)
     policy = CuePolicy(args.mode)
+    stick = DrillStick() if args.mode == "drill" else None  # the drill's road only
     with open_source(spec, config.camera) as source:
         estimator = PoseEstimator.from_config(config)
         result = BenchResult(runtime=estimator.model.runtime, source=source.description)
@@ -106,9 +128,14 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
                 break
             pose = pose_of(frame, estimator)  # frames of a keypoints file skip the model
             t1 = time.perf_counter()
-            cues = policy.update(evaluator.update(pose, frame.t_s))
+            form = evaluator.update(pose, frame.t_s)
+            t_stick = time.perf_counter()
+            if stick is not None:
+                _seen, form = stick.observe(frame.image, pose, form)
+            stick_s = time.perf_counter() - t_stick
+            cues = policy.update(form)
             t2 = time.perf_counter()
-            evaluate_s = t2 - t1
+            evaluate_s = t2 - t1 - stick_s
             result.cue_latencies.extend(t2 - t0 for _ in cues)
             if warmup > 0:
                 warmup -= 1
@@ -117,6 +144,8 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
             times = estimator.last_times
             result.samples["decode"].append(decode_s)
             result.samples["evaluate"].append(evaluate_s)
+            if stick is not None and frame.image is not None:
+                result.samples["stick"].append(stick_s)
             if needs_estimator(frame):
                 result.samples["preprocess"].append(times.preprocess_s)
                 result.samples["inference"].append(times.inference_s)
@@ -143,6 +172,12 @@ def format_table(report: dict[str, Any]) -> str:
         latency = report["cue_latency_ms"]
         lines.append(f"{'cue latency':<14}{latency['median']:>12.2f}{latency['p95']:>10.2f}")
     ratio = report["ratio_excluding_decode"]
+    if "stick_ms_per_frame" in report:
+        stick_ratio = report["stick_ratio_to_inference"]
+        lines.append(
+            f"stick detector {report['stick_ms_per_frame']:.2f} ms per frame (mean, on a "
+            "schedule)" + (f" = {stick_ratio:.2f}x inference" if stick_ratio is not None else "")
+        )
     lines.append("")
     lines.append(
         "per-frame cost excluding decode / inference alone: "
@@ -154,6 +189,12 @@ def format_table(report: dict[str, Any]) -> str:
 def _handle(args: argparse.Namespace) -> int:
     if args.soak is not None:
         return _soak(args)
+    if args.side_source is not None:  # two cameras (issue 12): appliance.bench_pair
+        from appliance.bench_pair import format_pair_table, run_pair_bench
+
+        pair = run_pair_bench(args.source, args.side_source, args).to_json()
+        print(json.dumps(pair) if args.json else format_pair_table(pair))
+        return 0
     result = run_bench(args.source, args)
     report = result.to_json()
     if args.json:
@@ -187,6 +228,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("source", metavar="SOURCE", help="video, image folder, .jsonl, webcam")
     parser.add_argument("--json", action="store_true", help="print the JSON report")
+    parser.add_argument(
+        "--side-source",
+        metavar="SIDE",
+        help="a second recording, the side camera's: time both cameras together",
+    )
+    parser.add_argument(
+        "--side-offset",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="seconds added to the side recording's times to put them on the front's clock",
+    )
+    parser.add_argument(
+        "--side-fps",
+        type=float,
+        metavar="FPS",
+        help="side frames given to the pose model per second at most (default: [camera.side]"
+        " fps, 15)",
+    )
     parser.add_argument("--mode", choices=MODES, default="deadlift", help="evaluator mode")
     parser.add_argument(
         "--soak", type=float, metavar="MINUTES", help="run the whole loop this long; print RSS"

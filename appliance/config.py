@@ -18,6 +18,7 @@ from appliance.audio.config import AudioConfig
 from appliance.coach.config import CueConfig
 from appliance.controls.config import ControlsConfig
 from appliance.errors import BadConfig
+from appliance.mqtt.config import MqttConfig
 from appliance.paths import state_path
 from appliance.settings import Rule, check_section, coerce, setting
 
@@ -86,10 +87,44 @@ class PoseConfig:
         check_section(self)
 
 
+def _camera_spec_ok(spec: str) -> bool:
+    """``""`` (none), ``picamera[:N]``, ``webcam[:N]``, or anything else (a recording's
+    path, checked when it is opened)."""
+    name, colon, number = spec.partition(":")
+    if name not in ("picamera", "webcam"):
+        return True
+    return not colon or (number.isascii() and number.isdigit())
+
+
+@dataclass(frozen=True)
+class SideCameraConfig:
+    """The optional second camera beside the lifter (issue 12, ``[camera.side]``):
+    ``source`` (``""``: none; ``picamera:1``, ``webcam:N``, or a recording), its stream
+    (pixels, frames per second) and capture deadline (seconds). ``fps`` is also the most
+    side frames per second the pose model is run on (15, half the front's 30: the front
+    camera stays responsive on a Pi 5; hardware/README.md, "The side camera")."""
+
+    SECTION: ClassVar[str] = "camera.side"
+    source: str = setting("", _camera_spec_ok, "picamera[:N], webcam[:N] or a file's path")
+    width: int = setting(640, _between(32, 4096), "an integer from 32 to 4096")
+    height: int = setting(480, _between(32, 4096), "an integer from 32 to 4096")
+    fps: float = setting(15.0, _between(1, 240), "a number from 1 to 240")
+    capture_timeout_s: float = setting(
+        1.0, lambda v: 0 < v <= 60, "a number of seconds above 0, at most 60"
+    )
+
+    def __post_init__(self) -> None:
+        check_section(self)
+
+    def camera(self) -> CameraConfig:
+        """The side camera's stream as a ``CameraConfig`` (what camera sources take)."""
+        return CameraConfig(self.width, self.height, self.fps, self.capture_timeout_s)
+
+
 @dataclass(frozen=True)
 class CameraConfig:
     """The Pi camera (or webcam): the small stream the model reads (pixels, frames per
-    second), and the capture deadline (seconds)."""
+    second), and the capture deadline (seconds). ``side``: the optional side camera."""
 
     SECTION: ClassVar[str] = "camera"
     width: int = setting(640, _between(32, 4096), "an integer from 32 to 4096")
@@ -98,6 +133,7 @@ class CameraConfig:
     capture_timeout_s: float = setting(
         1.0, lambda v: 0 < v <= 60, "a number of seconds above 0, at most 60"
     )
+    side: SideCameraConfig = field(default_factory=SideCameraConfig)
 
     def __post_init__(self) -> None:
         check_section(self)
@@ -158,6 +194,7 @@ class Config:
     controls: ControlsConfig = field(default_factory=ControlsConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     cues: CueConfig = field(default_factory=CueConfig)
+    mqtt: MqttConfig = field(default_factory=MqttConfig)
 
 
 _T = TypeVar("_T")

@@ -2,7 +2,8 @@
 
 Checks: configuration, inference runtime, model (present, sha256, runs), camera, display
 driver, GPIO, audio (a cue phrase spoken into a temporary folder, the sound device opened),
-history (the profile, and the history file looked at read-only). A failed check names what
+history (the profile, and the history file looked at read-only), MQTT (the broker answers
+and takes the login, when ``[mqtt]`` names one). A failed check names what
 to do about it. The exit code of a failed run is that of the first failure's kind (1 an
 unusable history file, 3 bad configuration, 4 missing hardware or model).
 """
@@ -89,6 +90,31 @@ def check_camera(config: Config) -> CheckResult:
     if found:
         return _passed("camera", "; ".join(found))
     return _failed("camera", "no camera found: connect the Pi camera or a webcam")
+
+
+def check_side_camera(config: Config) -> CheckResult:
+    """With ``[camera.side] source``: that camera answers, and another is left for the
+    mirror's own (issue 12). Without one there is no such line (``run_checks``)."""
+    from appliance.sources.probe import found_line, probe_cameras
+    from appliance.sources.spec import is_camera
+
+    spec = config.camera.side.source
+    if not spec:
+        return _passed("side-cam", "none configured ([camera.side] source)")
+    if not is_camera(spec):
+        if Path(spec).expanduser().exists():
+            return _passed("side-cam", f"{spec} (a recording, not a camera)")
+        return _failed("side-cam", f"{spec}: no such file ([camera.side] source)")
+    found = probe_cameras()
+    line = found_line(spec, found)
+    if line is None:
+        hint = "the second CSI connector (CAM1)" if spec.startswith("picamera") else "USB"
+        seen = "; ".join(found) or "no camera"
+        return _failed("side-cam", f"{spec} not found: check its cable ({hint}); found: {seen}")
+    others = [other for other in found if other != line]
+    if not others:
+        return _failed("side-cam", f"{line}, but no other camera for the mirror itself")
+    return _passed("side-cam", f"{line}; the mirror's camera: {others[0]}")
 
 
 def check_display() -> CheckResult:
@@ -275,6 +301,16 @@ def check_history(mirror: MirrorConfig) -> CheckResult:
     return _passed("history", f"{summary.path}: {counts} ({schema}){people}")
 
 
+def check_mqtt(config: Config) -> CheckResult:
+    """Without ``[mqtt]``: nothing to check. With it: the broker takes the mirror's login."""
+    if not config.mqtt.active:
+        return _passed("mqtt", "off (no [mqtt] host)")
+    from appliance.mqtt.probe import probe_broker
+
+    result = probe_broker(config.mqtt)
+    return CheckResult("mqtt", result.ok, result.detail, result.exit_code)
+
+
 def run_checks(load: Callable[[], Config]) -> list[CheckResult]:
     """Every check, in order; a bad configuration still lets the others run on defaults."""
     try:
@@ -287,10 +323,12 @@ def run_checks(load: Callable[[], Config]) -> list[CheckResult]:
         check_runtime(),
         check_model(config),
         check_camera(config),
+        *([check_side_camera(config)] if config.camera.side.source else []),
         check_display(),
         check_gpio(),
         check_audio(config.audio),
         check_history(config.mirror),
+        check_mqtt(config),
     ]
     return results
 

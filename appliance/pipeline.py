@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from appliance.form.evaluator import FormEvaluator
-from appliance.types import CueEvent, FormUpdate, Frame, Pose
+from appliance.types import CueEvent, FormUpdate, Frame, Pose, RGBImage, Stick
 
 
 class EstimatorLike(Protocol):
@@ -32,19 +32,35 @@ class CuePolicyLike(Protocol):
         ...
 
 
+class StickStageLike(Protocol):
+    """What the pipeline needs of the drill's stick stage (``appliance.stick.stage``)."""
+
+    def observe(
+        self, image: RGBImage | None, pose: Pose | None, form: FormUpdate
+    ) -> tuple[Stick | None, FormUpdate]:
+        """This frame's stick, and the evaluator's update with the stick's verdicts."""
+        ...
+
+    def heard(self, cues: Sequence[CueEvent]) -> None:
+        """The cues the policy gave on this frame."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One frame's trip through the pipeline.
 
     ``pose`` is the person's keypoints, or ``None`` when nobody was seen (the estimator
     found no one, or a keypoints file said ``null``). ``form`` is the evaluator's state
-    after this frame; ``cues`` what the policy decided to say on it (often nothing).
+    after this frame; ``cues`` what the policy decided to say on it (often nothing);
+    ``stick`` the drill's stick in this frame (``None``: none seen, or not drill mode).
     """
 
     frame: Frame
     pose: Pose | None
     form: FormUpdate
     cues: tuple[CueEvent, ...]
+    stick: Stick | None = None
 
 
 def needs_estimator(frame: Frame) -> bool:
@@ -71,8 +87,11 @@ def process(
     estimator: EstimatorLike | None,
     evaluator: FormEvaluator,
     policy: CuePolicyLike,
+    stick: StickStageLike | None = None,
 ) -> Iterator[Step]:
     """Run every frame through pose → form evaluator → cue policy, in order, lazily.
+
+    ``stick`` (drill mode only): the stick stage between the evaluator and the policy.
 
     ``estimator`` may be ``None`` when every frame carries keypoints. Errors of the source
     (e.g. ``BadInput`` for a file cut short, raised after its last good frame) propagate
@@ -81,5 +100,10 @@ def process(
     for frame in frames:
         pose = pose_of(frame, estimator)
         form = evaluator.update(pose, frame.t_s)
+        seen: Stick | None = None
+        if stick is not None:
+            seen, form = stick.observe(frame.image, pose, form)
         cues = tuple(policy.update(form))
-        yield Step(frame, pose, form, cues)
+        if stick is not None:
+            stick.heard(cues)
+        yield Step(frame, pose, form, cues, seen)

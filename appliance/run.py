@@ -1,7 +1,10 @@
 """``hinge-mirror run``: the appliance — live loop, mirror screen, voice and buttons.
 
 Source: ``--source``, else the Pi camera when present, else the first webcam, else the
-built-in demo lifter. Recordings and the demo play at their own speed; the demo repeats
+built-in demo lifter. A side camera (issue 12): ``--side-source`` or ``[camera.side]
+source``; both cameras' frames are timed on one clock (``time.monotonic`` at capture), the
+side camera's pose model runs at most ``[camera.side] fps`` times a second
+(``appliance.live.side``). Recordings and the demo play at their own speed; the demo repeats
 its visit (with the room empty in between) unless ``--until-end``.
 
 No screen: a bare ``run`` (``make run``) from a terminal shows the demo once, headless,
@@ -17,9 +20,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +56,7 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.live.grabber import FrameGrabber
     from appliance.live.loop import LiveLoop, LoopOptions
     from appliance.live.thermal import HeatGuard
+    from appliance.mqtt import open_telemetry
     from appliance.pose import PoseEstimator
     from appliance.sources.spec import carries_keypoints, is_camera
     from appliance.supervise import (
@@ -76,12 +82,17 @@ def _handle(args: argparse.Namespace) -> int:
     if args.record_screens is not None:
         args.record_screens.mkdir(parents=True, exist_ok=True)
     check_history_choice(spec, args.history)
-    first = _open(spec, config, args.until_end)  # bad input stops here, before any window
+    side_spec = side_source_spec(args, config, spec)
+    # Two cameras count time from one moment, so their frames pair up (issue 12).
+    epoch_s = time.monotonic() if side_spec is not None else None
+    first = _open(spec, config, args.until_end, epoch_s)  # bad input stops here
     estimator = None if carries_keypoints(spec) else PoseEstimator.from_config(config)
     opened = [first]
 
     def reopen() -> Any:
-        return opened.pop() if opened else _open(spec, config, args.until_end)
+        return opened.pop() if opened else _open(spec, config, args.until_end, epoch_s)
+
+    side = None if side_spec is None else _side_feed(side_spec, config, epoch_s)
 
     # Under systemd a screen that is not there yet (monitor off at boot) is waited for;
     # from a terminal, a missing screen is said at once.
@@ -100,13 +111,15 @@ def _handle(args: argparse.Namespace) -> int:
         diagnostics=args.diagnostics,
         runtime=estimator.model.runtime if estimator else "keypoints source (no model)",
     )
+    session = mirror_session(args.mode, config, store, side_camera=side is not None)
     exit_on_thread_crash(notifier)
     heartbeat = StageHeartbeat(STAGES)
     watchdog = Watchdog(heartbeat, notifier, watchdog_interval_s())
+    telemetry = open_telemetry(config)  # None without [mqtt]: paho is never imported
     loop = LiveLoop(
         grabber,
         estimator,
-        mirror_session(args.mode, config, store),
+        session,
         screen,
         voice,
         buttons,
@@ -114,17 +127,25 @@ def _handle(args: argparse.Namespace) -> int:
         options,
         supervisor=_Supervisor(heartbeat, watchdog),
         heat=HeatGuard(),
+        telemetry=telemetry,
+        side=side,
     )
     # Ctrl-C ends the mirror as the service's SIGTERM does: the set kept, the statistics said.
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, lambda *_: loop.request_stop())
     grabber.start()  # only now: frames read while the screen was opening would be dropped
+    if side is not None:
+        side.grabber.start()
     try:
         code = loop.run()
         loop.finish()
     finally:
         notifier.stopping()
+        if telemetry is not None:
+            telemetry.close()
         grabber.stop()
+        if side is not None:
+            side.grabber.stop()
         store.close()
         if loop.voice is not None:
             loop.voice.close()
@@ -135,9 +156,10 @@ def _handle(args: argparse.Namespace) -> int:
     return code if code != EXIT_OK or grabber.status != "failed" else 1
 
 
-def _open(spec: str, config: Any, until_end: bool) -> Any:
+def _open(spec: str, config: Any, until_end: bool, epoch_s: float | None = None) -> Any:
     """The source; the demo, without ``until_end``, visits for ever with the room empty
-    between visits long enough for the set to end, its summary and the attract screen."""
+    between visits long enough for the set to end, its summary and the attract screen.
+    ``epoch_s``: a camera's times count from this ``time.monotonic()`` reading."""
     from appliance.sources import open_source
     from appliance.sources.demo import DemoSource, visit_pause_s
     from appliance.sources.spec import is_demo
@@ -146,17 +168,71 @@ def _open(spec: str, config: Any, until_end: bool) -> Any:
         open_source(spec, config.camera).close()  # a demo:MODE with an unknown mode stops here
         pause_s = visit_pause_s(config.mirror.leave_s, config.mirror.summary_s)
         return DemoSource(spec.partition(":")[2] or "drill", sets=None, away_s=pause_s)
-    return open_source(spec, config.camera)
+    return open_source(spec, config.camera, epoch_s=epoch_s)
 
 
-def mirror_session(mode: str, config: Any, store: Any) -> Any:
+def side_source_spec(args: argparse.Namespace, config: Any, front_spec: str) -> str | None:
+    """The side camera's source: ``--side-source``, else ``[camera.side] source``; ``None``
+    without one. ``BadInput`` when it names the front camera's own source."""
+    from appliance.errors import BadInput
+
+    spec = getattr(args, "side_source", None) or config.camera.side.source or None
+    if spec is not None and _same_camera(spec, front_spec):
+        raise BadInput(f"--side-source {spec}: that is the front camera; the side needs another")
+    return spec
+
+
+def _same_camera(a: str, b: str) -> bool:
+    """``picamera`` is ``picamera:0``, ``webcam`` is ``webcam:0``."""
+    return a.removesuffix(":0") == b.removesuffix(":0")
+
+
+def _side_feed(spec: str, config: Any, epoch_s: float | None) -> Any:
+    """The side camera, opened (bad input stops here, exit 2), with its own pose
+    estimator and grabber, paced at ``[camera.side] fps``. A side camera that does not
+    answer does not stop the mirror: it runs on the front camera while the grabber keeps
+    trying (for ever: the side camera never ends the loop)."""
+    from appliance.errors import CameraNotFound
+    from appliance.live.grabber import FrameGrabber
+    from appliance.live.side import SideFeed
+    from appliance.pose import PoseEstimator
+    from appliance.sources import open_source
+    from appliance.sources.spec import carries_keypoints, is_camera
+
+    side = config.camera.side
+    opened: list[Any] = []
+    try:
+        opened.append(open_source(spec, side.camera(), epoch_s=epoch_s))
+    except CameraNotFound as error:
+        log.warning("side camera %s not found (%s): the front camera alone", spec, error)
+
+    def reopen() -> Any:
+        return opened.pop() if opened else open_source(spec, side.camera(), epoch_s=epoch_s)
+
+    estimator = None if carries_keypoints(spec) else PoseEstimator.from_config(config)
+    grabber = FrameGrabber(
+        reopen, realtime=not is_camera(spec), give_up_s=math.inf, name="side camera"
+    )
+    log.info("side camera: %s (pose model at most %g frames/s)", spec, side.fps)
+    return SideFeed(grabber, estimator, max_hz=side.fps)
+
+
+def mirror_session(mode: str, config: Any, store: Any, *, side_camera: bool = False) -> Any:
     """The mirror's session for ``mode`` as configured (``config``: the whole ``Config``),
-    keeping its sets in ``store``: the people of a home mirror, none in a studio."""
+    keeping its sets in ``store``: the people of a home mirror, none in a studio.
+    ``side_camera``: a second camera beside the lifter is judged with the front one."""
     from appliance.live.session import Session, SessionTiming
 
     mirror = config.mirror
     people = mirror.people if mirror.profile == "home" else ()
-    return Session(mode, SessionTiming.from_config(mirror), store, config.cues, people=people)
+    return Session(
+        mode,
+        SessionTiming.from_config(mirror),
+        store,
+        config.cues,
+        people=people,
+        side_camera=side_camera,
+    )
 
 
 def headless_allowed(args: argparse.Namespace, under_systemd: bool) -> bool:
@@ -227,8 +303,11 @@ def _report(loop: Any, spec: str) -> None:
     if latency is not None:
         said += f", camera-to-cue latency median {latency[0]:.0f} ms, p95 {latency[1]:.0f} ms"
     dropped = loop.grabber.dropped
+    side = ""
+    if loop.side is not None:
+        side = f" (side camera: {loop.side.frames} evaluated, {loop.side.skipped} skipped)"
     print(
-        f"{spec}: {counted(stats.frames, 'frame')} evaluated, {dropped} dropped, "
+        f"{spec}: {counted(stats.frames, 'frame')} evaluated, {dropped} dropped{side}, "
         f"{counted(loop.session.sets_done, 'set')}, {said}",
         file=sys.stderr,
     )
@@ -238,7 +317,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     """Add ``run`` to the command line."""
     parser = subparsers.add_parser("run", parents=[common], help="the mirror (live loop)")
     parser.add_argument(
-        "--source", metavar="S", help="video, image folder, .jsonl, webcam[:N], picamera, demo"
+        "--source", metavar="S", help="video, image folder, .jsonl, webcam[:N], picamera[:N], demo"
+    )
+    parser.add_argument(
+        "--side-source",
+        metavar="S",
+        help="a second camera beside the lifter (picamera:1, webcam:N; a file for tests):"
+        " both views judged together (default: [camera.side] source, else none)",
     )
     parser.add_argument(
         "--mode",

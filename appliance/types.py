@@ -150,6 +150,10 @@ FAULT_IDS: tuple[str, ...] = (
 )
 """Every fault id, most important first (the cue priority of coaching.md)."""
 
+STICK_FAULT_IDS: tuple[str, ...] = ("stick_slip", "stick_tilt", "stick_head_off", "stick_hips_off")
+"""The drill stick's fault ids (README.md, "The stick"), most important first; they rank
+after every fault of coaching.md's table and occur only in drill mode."""
+
 MODES: tuple[str, ...] = ("drill", "deadlift")
 VIEWS: tuple[str, ...] = ("side", "front", "oblique", "unknown")
 PHASES: tuple[str, ...] = ("absent", "standing", "descending", "bottom", "ascending")
@@ -164,7 +168,8 @@ class Rep:
     ``faults`` are fault ids found on this rep, most important first; ``unjudged`` maps a
     fault id to why it could not be judged on this rep (view, confidence). ``metrics``
     holds the measurements used, named with their unit (``knee_flexion_deg``...).
-    ``score`` is 0..100.
+    ``score`` is 0..100. ``judged_by`` (two cameras only; empty with one) maps each fault
+    id judged on this rep to the camera whose verdict it is: ``"front"`` or ``"side"``.
     """
 
     index: int
@@ -175,6 +180,7 @@ class Rep:
     score: int
     metrics: dict[str, float]
     unjudged: dict[str, str]
+    judged_by: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +193,10 @@ class FormUpdate:
     confirmed faults of the rep in progress that must not wait for the top (safety,
     e.g. ``rounded_back``). ``missing``: body parts the evaluator needs but cannot see
     (``"head"``, ``"shoulders"``, ``"hips"``, ``"knees"``, ``"feet"``, ``"wrists"``).
-    ``calibrated``: a standing baseline for this person exists.
+    ``calibrated``: a standing baseline for this person exists. ``setup``: in drill mode
+    before the first rep, the set-up check's one instruction (``appliance.stick.setup``),
+    or ``None``. ``side_camera``: with a second camera beside the lifter, ``"ok"``,
+    ``"lost"`` (no new frame lately) or ``"waiting"`` (none yet); ``None`` with one camera.
     """
 
     t_s: float
@@ -198,6 +207,8 @@ class FormUpdate:
     live_faults: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     calibrated: bool = False
+    setup: str | None = None
+    side_camera: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,3 +224,40 @@ class CueEvent:
     fault: str | None = None
     severity: str = "form"
     frame_t_s: float | None = None
+
+
+# --- The drill's stick (broomstick, dowel) as seen in one frame (see appliance/stick) ---
+
+STICK_ORIENTATIONS: tuple[str, ...] = ("across", "along")
+"""``across``: behind the back in the crooks of the elbows; ``along``: along the spine."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stick:
+    """The stick found in one frame.
+
+    ``x1, y1, x2, y2``: the seen segment's ends in frame pixels (``x1 <= x2``).
+    ``angle_deg``: its direction in the image, -90..90 degrees, 0 = horizontal, ±90 =
+    vertical, positive when the right end is higher in the image. ``orientation``: one
+    of ``STICK_ORIENTATIONS``, judged against the torso (not the image). ``confidence``:
+    0..1. ``height``: for a stick across the back, where it crosses the body between the
+    shoulders (0.0) and the elbows (1.0), as a fraction of that distance (above 1: below
+    the elbows); ``None`` when it cannot be told (along the spine, elbows unseen).
+    ``tracked``: true when this frame's line was not seen and the tracker carried the
+    last one forward.
+    """
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    angle_deg: float
+    orientation: str
+    confidence: float
+    height: float | None = None
+    tracked: bool = False
+
+    @property
+    def length_px(self) -> float:
+        """Length of the seen segment in pixels."""
+        return float(np.hypot(self.x2 - self.x1, self.y2 - self.y1))

@@ -135,7 +135,9 @@ def test_doctor_reports_one_line_per_check_and_a_bad_config_first(model_dir, tmp
     done = hinge_mirror("doctor", "--config", str(config))
     lines = done.stdout.strip().splitlines()
     names = [line.split()[1] for line in lines]
-    assert names == ["config", "runtime", "model", "camera", "display", "gpio", "audio", "history"]
+    assert names == [
+        "config", "runtime", "model", "camera", "display", "gpio", "audio", "history", "mqtt"
+    ]  # fmt: skip
     assert lines[0].startswith("FAIL")
     assert "camera.fps" in lines[0]
     assert lines[2].startswith("ok")

@@ -13,6 +13,7 @@ import pytest
 from appliance.controls import keyboard_events
 from appliance.display.window import PygameDisplay
 from appliance.errors import CameraFailed, CameraTimeout
+from appliance.form import FormEvaluator
 from appliance.live.grabber import FrameGrabber
 from appliance.live.loop import LiveLoop, LoopOptions
 from appliance.live.session import Session
@@ -157,9 +158,11 @@ def test_pressing_deadlift_then_set_starts_a_deadlift_set_and_holding_set_recali
 
         for frame in itertools.islice(synthetic.frames(), 45, 90):  # standing still: calibrated
             session.on_frame(frame.pose, frame.t_s, frame.t_s)
+        assert isinstance(session.evaluator, FormEvaluator)  # one camera
         assert session.evaluator.calibrator.baseline is not None
         press(config.set_pin, 3.2)  # held 3 s: take the standing posture again
         assert session.set_state == "running"
+        assert isinstance(session.evaluator, FormEvaluator)
         assert session.evaluator.calibrator.baseline is None
         frame = next(itertools.islice(synthetic.frames(), 90, None))
         session.on_frame(frame.pose, frame.t_s, frame.t_s)

@@ -71,7 +71,7 @@ def test_an_unknown_name_says_what_a_source_can_be(tmp_path):
     with pytest.raises(BadInput) as error:
         open_source("webcam1")
     assert "no such file or folder" in str(error.value)
-    assert "webcam[:N], picamera or demo" in str(error.value)
+    assert "webcam[:N], picamera[:N] or demo" in str(error.value)
     with pytest.raises(BadInput, match="no source given"):
         open_source("")
 

@@ -1,7 +1,8 @@
 """The annotated video of ``analyze --annotate``: each frame with the skeleton, the reps
 finished so far and the phase, the last finished rep's score and faults, and the latest
-cue drawn on, in the mirror's colours (a rep's score as the mirror colours it; a cue by
-its kind: red for safety, amber for form, green for praise).
+cue drawn on (in drill mode also the stick: green level, amber tilted), in the mirror's
+colours (a rep's score as the mirror colours it; a cue by its kind: red for safety, amber
+for form, green for praise).
 
 Frames without an image (a keypoints file) are drawn on black at the source's size. The
 video is mp4v at the source's size and frame rate, written with OpenCV; the drawing is
@@ -17,11 +18,12 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from appliance.display.style import Colour, score_colour, severity_colour
+from appliance.display.style import FORM, PRAISE, Colour, score_colour, severity_colour
 from appliance.errors import BadInput
 from appliance.pipeline import Step
 from appliance.sources.base import ClosesOnExit  # importing sources also quiets FFmpeg
-from appliance.types import KEYPOINT_INDEX, SKELETON_EDGES, CueEvent, Pose, Rep
+from appliance.stick.verdicts import TILT_DEG
+from appliance.types import KEYPOINT_INDEX, SKELETON_EDGES, CueEvent, Pose, Rep, Stick
 from appliance.words import counted, fault_name
 
 BGRImage = npt.NDArray[np.uint8]
@@ -44,9 +46,14 @@ class AnnotatedVideo(ClosesOnExit):
     """Writes one annotated frame per ``Step`` to an mp4 of ``width``×``height`` pixels at
     ``fps`` frames per second. ``BadInput`` if the file cannot be created."""
 
-    def __init__(self, path: str | Path, *, width: int, height: int, fps: float) -> None:
+    def __init__(
+        self, path: str | Path, *, width: int, height: int, fps: float, side_width: int = 0
+    ) -> None:
+        """``side_width`` > 0: two cameras, the side camera's picture (this many pixels
+        wide) to the right of the front's."""
         self.path = Path(path)
         self.size = (width, height)
+        self.side_width = side_width
         fourcc = cv2.VideoWriter.fourcc(*"mp4v")
         self._writer = cv2.VideoWriter(str(self.path), fourcc, float(fps), self.size)
         if not self._writer.isOpened():
@@ -56,13 +63,19 @@ class AnnotatedVideo(ClosesOnExit):
         self._cue: CueEvent | None = None
         self._rep: Rep | None = None
 
-    def write(self, step: Step) -> None:
-        """Draw ``step`` on its frame (or on black) and append it to the video."""
+    def write(self, step: Step, side: Step | None = None) -> None:
+        """Draw ``step`` on its frame (or on black) and append it to the video; with two
+        cameras, ``side`` is the side camera's latest step, drawn beside it."""
         if step.cues:
             self._cue = step.cues[-1]
         if step.form.completed_rep is not None:
             self._rep = step.form.completed_rep
-        self._writer.write(render_step(step, self.size, self._cue, self._rep))
+        width, height = self.size
+        if not self.side_width:
+            self._writer.write(render_step(step, self.size, self._cue, self._rep))
+        else:
+            front = render_step(step, (width - self.side_width, height), self._cue, self._rep)
+            self._writer.write(np.hstack([front, render_side(side, (self.side_width, height))]))
         self.frames_written += 1
 
     def close(self) -> None:
@@ -86,6 +99,8 @@ def render_step(
         canvas = np.ascontiguousarray(image[:, :, ::-1])  # RGB -> BGR, a copy we may draw on
     if step.pose is not None:
         draw_pose(canvas, step.pose)
+    if step.stick is not None:
+        draw_stick(canvas, step.stick, image is not None and image.shape[:2] == (height, width))
     t_s = step.frame.t_s
     form = step.form
     # Only reps the report will hold are numbered: a movement in progress may yet be none.
@@ -102,6 +117,39 @@ def render_step(
         colour = _bgr(severity_colour(cue.severity)) if fresh else CUE_OLD
         _panel(canvas, [(cue.text, colour)], top=False, size=1.3)
     return canvas
+
+
+def render_side(step: Step | None, size: tuple[int, int]) -> BGRImage:
+    """The side camera's latest frame with its skeleton and view (black before its first
+    frame), ``size`` (width, height) pixels."""
+    width, height = size
+    canvas = np.zeros((height, width, 3), np.uint8)
+    if step is None:
+        _panel(canvas, [("side camera: no picture yet", CUE_OLD)], top=True)
+        return canvas
+    image = step.frame.image
+    if image is not None:
+        if image.shape[:2] != (height, width):
+            image = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), np.uint8)
+        canvas = np.ascontiguousarray(image[:, :, ::-1])
+    if step.pose is not None:
+        draw_pose(canvas, step.pose)
+    lines = [(f"side camera  {step.form.view} view  {step.frame.t_s:6.2f} s", CUE_OLD)]
+    _panel(canvas, lines, top=True)
+    return canvas
+
+
+def draw_stick(canvas: BGRImage, stick: Stick, same_size: bool = True) -> None:
+    """Draw the drill's stick on ``canvas`` in place: green when level, amber when tilted
+    (over ``TILT_DEG``); thinner and dimmer while only carried by the tracker."""
+    if not same_size:
+        return  # a resized frame: the stick's pixels no longer line up
+    level = stick.orientation != "across" or abs(stick.angle_deg) <= TILT_DEG
+    colour = _bgr(PRAISE if level else FORM)
+    thick = max(2, round(canvas.shape[0] / 160)) - (1 if stick.tracked else 0)
+    ends = (round(stick.x1), round(stick.y1)), (round(stick.x2), round(stick.y2))
+    cv2.line(canvas, *ends, OUTLINE, thick + 2, cv2.LINE_AA)
+    cv2.line(canvas, *ends, colour, max(1, thick), cv2.LINE_AA)
 
 
 def _bgr(colour: Colour) -> tuple[int, int, int]:

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -72,8 +72,10 @@ def analyse(
     from appliance.form import FormEvaluator
     from appliance.pipeline import process
     from appliance.sources import KeypointsWriter
+    from appliance.stick.stage import DrillStick
 
     evaluator = FormEvaluator(mode)
+    stick = DrillStick() if mode == "drill" else None
     analysis = Analysis(evaluator.summary())
     size = {"width": source.width, "height": source.height}
     total = expected_frames(source)
@@ -94,7 +96,10 @@ def analyse(
         outputs.callback(bar.finish)
         outputs.callback(getattr(frames, "close", lambda: None))
         try:
-            for step in process(itertools.islice(frames, max_frames), estimator, evaluator, policy):
+            steps = process(
+                itertools.islice(frames, max_frames), estimator, evaluator, policy, stick
+            )
+            for step in steps:
                 analysis.frames += 1
                 analysis.last_t_s = step.frame.t_s
                 analysis.cues.extend(step.cues)
@@ -106,6 +111,8 @@ def analyse(
         except BadInput as error:
             analysis.error = error
     analysis.summary = evaluator.summary()
+    if stick is not None:
+        analysis.summary = replace(analysis.summary, reps=stick.merged(analysis.summary.reps))
     return analysis
 
 
@@ -149,8 +156,11 @@ def _check_arguments(args: argparse.Namespace) -> None:
     outputs that can be written and would not overwrite it."""
     from appliance.sources.spec import is_camera
 
-    if is_camera(args.source):
-        raise BadInput(f"{args.source}: analyze reads files; for a camera use hinge-mirror run")
+    for source in (args.source, args.side_source):
+        if source is not None and is_camera(source):
+            raise BadInput(f"{source}: analyze reads files; for a camera use hinge-mirror run")
+    if args.side_offset != 0.0 and args.side_source is None:
+        raise BadInput("--side-offset: only with --side-source")
     outputs = [
         (args.json, "--json", None),
         (args.keypoints_out, "--keypoints-out", ".jsonl"),
@@ -244,15 +254,30 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
 
     _check_arguments(args)
-    reported = report_for(
-        args.source,
-        mode=_mode_of(args),
-        config=config_from(args),
-        keypoints_out=args.keypoints_out,
-        annotate_out=args.annotate,
-        max_frames=args.max_frames,
-        progress=sys.stderr,
-    )
+    if args.side_source is not None:
+        from appliance.analyze.paired import SideSource, report_for_pair
+
+        if args.keypoints_out is not None:
+            raise BadInput("--keypoints-out: not with --side-source (write each camera's alone)")
+        reported = report_for_pair(
+            args.source,
+            SideSource(args.side_source, args.side_offset),
+            mode=_mode_of(args),
+            config=config_from(args),
+            annotate_out=args.annotate,
+            max_frames=args.max_frames,
+            progress=sys.stderr,
+        )
+    else:
+        reported = report_for(
+            args.source,
+            mode=_mode_of(args),
+            config=config_from(args),
+            keypoints_out=args.keypoints_out,
+            annotate_out=args.annotate,
+            max_frames=args.max_frames,
+            progress=sys.stderr,
+        )
     report, analysis, description = reported.report, reported.analysis, reported.description
     text = json.dumps(report, indent=2) + "\n"
     if args.json == STDOUT:
@@ -289,7 +314,30 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--annotate", type=Path, metavar="OUT.mp4", help="write the video with drawings on"
     )
     parser.add_argument("--max-frames", type=positive_int, metavar="N", help="stop after N frames")
+    parser.add_argument(
+        "--side-source",
+        metavar="SIDE",
+        help="the same set from a side camera (video, image folder or .jsonl): fused verdicts",
+    )
+    parser.add_argument(
+        "--side-offset",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="seconds to add to the side recording's times to match the front's (default 0)",
+    )
     parser.set_defaults(handler=_handle)
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds (may be negative)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if value != value or abs(value) == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}")
+    return value
 
 
 def positive_int(text: str) -> int:

@@ -20,9 +20,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from appliance.form.evaluator import SetSummary
-from appliance.types import FAULT_IDS, MODES, VIEWS, CueEvent, Rep
+from appliance.types import FAULT_IDS, MODES, STICK_FAULT_IDS, VIEWS, CueEvent, Rep
 
 VERSION = 1
+ALL_FAULT_IDS = FAULT_IDS + STICK_FAULT_IDS
+"""coaching.md's fault ids, then the drill stick's (drill mode only; README.md)."""
 TIME_DECIMALS = 3
 CUE_KINDS = ("fault", "praise", "guidance")
 
@@ -40,6 +42,7 @@ _TOP_KEYS = {
     "unjudged": True,
     "person_seen": False,
     "complete": False,
+    "cameras": False,
 }
 """Key → required. The optional ones are our extensions."""
 _REP_KEYS = {
@@ -51,6 +54,7 @@ _REP_KEYS = {
     "score": True,
     "metrics": True,
     "unjudged": False,
+    "judged_by": False,
 }
 _CUE_KEYS = {"t_s": True, "fault": True, "text": True, "kind": False}
 _UNJUDGED_KEYS = {"fault": True, "reason": True}
@@ -74,11 +78,14 @@ def build_report(
     fps: float,
     duration_s: float,
     complete: bool = True,
+    cameras: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The version-1 report of one analysed source (``fps`` frames per second,
-    ``duration_s`` seconds). ``frames`` counts the frames analysed."""
+    ``duration_s`` seconds). ``frames`` counts the frames analysed. ``cameras``: with a
+    side camera, what each camera was (README.md, "Two cameras")."""
     reps = [_rep(rep) for rep in summary.reps]
-    counts = {fault: sum(fault in rep["faults"] for rep in reps) for fault in FAULT_IDS}
+    counts = {fault: sum(fault in rep["faults"] for rep in reps) for fault in ALL_FAULT_IDS}
+    extra = {} if cameras is None else {"cameras": cameras}
     return {
         "version": VERSION,
         "source": source,
@@ -95,6 +102,7 @@ def build_report(
         ],
         "person_seen": bool(summary.person_seen),
         "complete": bool(complete),
+        **extra,
     }
 
 
@@ -108,6 +116,7 @@ def _rep(rep: Rep) -> dict[str, Any]:
         "score": int(rep.score),
         "metrics": {str(name): round(float(value), 3) for name, value in rep.metrics.items()},
         "unjudged": {str(fault): str(why) for fault, why in rep.unjudged.items()},
+        **({"judged_by": dict(rep.judged_by)} if rep.judged_by else {}),
     }
 
 
@@ -146,7 +155,7 @@ def validate_report(report: Mapping[str, Any]) -> None:
     for i, item in enumerate(_list(report["unjudged"], "unjudged")):
         where = f"unjudged[{i}]"
         check_keys(item, _UNJUDGED_KEYS, where)
-        _one_of(item["fault"], FAULT_IDS, f"{where}.fault")
+        _one_of(item["fault"], ALL_FAULT_IDS, f"{where}.fault")
         _string(item["reason"], f"{where}.reason")
     for flag in ("person_seen", "complete"):
         if flag in report and type(report[flag]) is not bool:
@@ -167,7 +176,7 @@ def _check_rep(rep: Any, i: int, previous_end: float) -> float:
         raise ValueError(f"{where}.start_s: {times[0]} is before the previous rep's end")
     faults = _list(rep["faults"], f"{where}.faults")
     for fault in faults:
-        _one_of(fault, FAULT_IDS, f"{where}.faults")
+        _one_of(fault, ALL_FAULT_IDS, f"{where}.faults")
     if len(set(faults)) != len(faults):
         raise ValueError(f"{where}.faults: a fault is listed twice: {faults}")
     score = rep["score"]
@@ -178,14 +187,14 @@ def _check_rep(rep: Any, i: int, previous_end: float) -> float:
         _string(name, f"{where}.metrics key")
         _number(value, f"{where}.metrics.{name}", minimum=-math.inf)
     for fault, reason in _dict(rep.get("unjudged", {}), f"{where}.unjudged").items():
-        _one_of(fault, FAULT_IDS, f"{where}.unjudged")
+        _one_of(fault, ALL_FAULT_IDS, f"{where}.unjudged")
         _string(reason, f"{where}.unjudged.{fault}")
     return times[2]
 
 
 def _check_fault_counts(faults: Any, reps: Sequence[Any]) -> None:
     for fault, count in _dict(faults, "faults").items():
-        _one_of(fault, FAULT_IDS, "faults")
+        _one_of(fault, ALL_FAULT_IDS, "faults")
         _count(count, f"faults.{fault}")
         found = sum(fault in rep["faults"] for rep in reps)
         if count != found:
@@ -203,7 +212,7 @@ def _check_cue(cue: Any, where: str, previous_t: float) -> float:
     if t_s < previous_t:
         raise ValueError(f"{where}.t_s: {t_s} is before the previous cue's {previous_t}")
     if cue["fault"] is not None:
-        _one_of(cue["fault"], FAULT_IDS, f"{where}.fault")
+        _one_of(cue["fault"], ALL_FAULT_IDS, f"{where}.fault")
     _string(cue["text"], f"{where}.text")
     if "kind" in cue:
         _one_of(cue["kind"], CUE_KINDS, f"{where}.kind")

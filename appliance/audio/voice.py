@@ -34,7 +34,7 @@ from appliance.audio.player import (
 )
 from appliance.audio.speech import DEFAULT_TIMEOUT_S, SpeechUnavailable, espeak_path, render_phrase
 from appliance.coach import phrases
-from appliance.types import FAULT_IDS, CueEvent
+from appliance.types import FAULT_IDS, STICK_FAULT_IDS, CueEvent
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,11 @@ def all_phrases() -> list[str]:
     texts = [phrases.fault_cue(f) for f in FAULT_IDS]
     texts += [phrases.praise(f) for f in FAULT_IDS]
     texts += [phrases.GOOD_REP, phrases.TURN_SIDEWAYS, phrases.STAND_STILL]
+    texts.append(phrases.SIDE_CAMERA_LOST)
     texts += [phrases.cant_see(part) for part in phrases.MISSING_PRIORITY]
+    texts += [phrases.fault_cue(f) for f in STICK_FAULT_IDS]  # the drill's stick
+    texts += [phrases.praise(f) for f in STICK_FAULT_IDS]
+    texts += list(phrases.SETUP_TEXTS)
     return texts
 
 

@@ -4,8 +4,9 @@ It follows coaching.md's cue policy: one cue at a time, the most important first
 is confirmed on 2 of the last 3 reps before it is said; cues fade (not every rep, a few
 times a set at most); a fixed fault earns praise; everything is said at the top between
 reps, except a safety fault, which is said the moment the evaluator reports it. It also
-says when it cannot see a body part, when the view hides the back, and when it needs the
-lifter to stand still for calibration.
+says when it cannot see a body part, when the view hides the back (not while a side
+camera sees the lifter), when it needs the lifter to stand still for calibration, and,
+once, when a side camera that was working is lost.
 
 It only decides: no sound, no drawing, no clock of its own. Time is ``FormUpdate.t_s``.
 """
@@ -17,7 +18,7 @@ from collections import deque
 from appliance.coach import phrases
 from appliance.coach.config import CueConfig
 from appliance.errors import BadInput
-from appliance.types import FAULT_IDS, MODES, CueEvent, FormUpdate, Rep
+from appliance.types import FAULT_IDS, MODES, STICK_FAULT_IDS, CueEvent, FormUpdate, Rep
 
 SAFETY_FAULTS: frozenset[str] = frozenset({"rounded_back"})
 """Faults said at once (mid-rep, once per rep) instead of waiting for confirmation."""
@@ -29,7 +30,7 @@ _PARTS_BY_MODE: dict[str, tuple[str, ...]] = {
     "drill": tuple(p for p in phrases.MISSING_PRIORITY if p != "wrists"),
     "deadlift": phrases.MISSING_PRIORITY,
 }
-_PRIORITY = {fault: i for i, fault in enumerate(FAULT_IDS)}
+_PRIORITY = {fault: i for i, fault in enumerate(FAULT_IDS + STICK_FAULT_IDS)}
 
 
 def _by_priority(faults: tuple[str, ...]) -> list[str]:
@@ -67,6 +68,11 @@ class CuePolicy:
         self._standing_since: float | None = None
         self._turn_said = False
         self._calibration_said = False
+        self._side_camera: str | None = None  # the side camera's state on the last frame
+        self._side_lost_due = False  # it went from "ok" to "lost": say so, once a set
+        self._side_lost_said = False
+        self._setup_said: str | None = None  # the drill's last set-up instruction said
+        self._setup_said_t: float | None = None
         # What the top of the last finished rep has to say, until the next descent starts.
         self._top_fault: str | None = None
         self._top_praise: str | None = None
@@ -76,6 +82,10 @@ class CuePolicy:
         """Take one frame's ``FormUpdate``; return the cue to give now (zero or one)."""
         self._track_timers(update)
         event = self._live_safety(update)
+        if event is None:
+            event = self.side_camera_cue(update)
+        else:
+            self._track_side_camera(update.side_camera)
         if update.completed_rep is not None:
             self._finish_rep(update.completed_rep)
         elif update.phase != "standing":
@@ -100,6 +110,24 @@ class CuePolicy:
             self._standing_since = None
         elif self._standing_since is None:
             self._standing_since = u.t_s
+
+    def side_camera_cue(self, u: FormUpdate) -> CueEvent | None:
+        """The side camera's news: "Side camera lost…" once a set when ``u.side_camera``
+        went from ``"ok"`` to ``"lost"`` (said at once, not at the top: the lifter should
+        know the verdicts now come from the front camera alone). ``update`` asks this on
+        every frame; the mirror also asks before a set starts (the evaluator watching)."""
+        self._track_side_camera(u.side_camera)
+        if not self._side_lost_due:
+            return None
+        self._side_lost_due, self._side_lost_said = False, True
+        return self._event(u, phrases.SIDE_CAMERA_LOST, "guidance", None, "info")
+
+    def _track_side_camera(self, state: str | None) -> None:
+        if self._side_camera == "ok" and state == "lost" and not self._side_lost_said:
+            self._side_lost_due = True
+        if state == "ok":
+            self._side_lost_due = False  # back before it could be said: nothing to say
+        self._side_camera = state
 
     def _missing_parts(self, u: FormUpdate) -> list[str]:
         """The parts this mode needs that ``u`` reports missing, most important first."""
@@ -189,10 +217,16 @@ class CuePolicy:
         if guidance is not None:
             self._last_guidance_t = u.t_s
             return self._event(u, guidance, "guidance", None, "info")
-        if self._reps >= 1 and u.view in _HIDING_VIEWS and not self._turn_said:
+        setup = self._setup(u) if standing else None
+        if setup is not None:
+            return self._event(u, setup, "guidance", None, "info")
+        # With a working side camera the lifter stays facing the mirror: never "turn".
+        hidden = u.view in _HIDING_VIEWS and u.side_camera != "ok"
+        if self._reps >= 1 and hidden and not self._turn_said:
             self._turn_said = True
             return self._event(u, phrases.TURN_SIDEWAYS, "guidance", None, "info")
-        if standing and self._calibration_due(u):
+        setting_up = self._setup_said is not None and self._setup_said != phrases.READY
+        if standing and self._calibration_due(u) and not setting_up:
             self._calibration_said = True
             return self._event(u, phrases.STAND_STILL, "guidance", None, "info")
         if self._top_good_rep:
@@ -209,6 +243,21 @@ class CuePolicy:
         if last is not None and u.t_s - last < self.config.guidance_repeat_s:
             return None
         return phrases.cant_see(self._missing_parts(u)[0])
+
+    def _setup(self, u: FormUpdate) -> str | None:
+        """The drill's set-up instruction before the first rep: each new one once, the
+        same one again only after ``guidance_repeat_s``, "Ready" once."""
+        text = u.setup
+        if text is None or self._reps > 0:
+            return None
+        last_t = self._setup_said_t
+        if text == self._setup_said and (
+            text == phrases.READY
+            or (last_t is not None and u.t_s - last_t < self.config.guidance_repeat_s)
+        ):
+            return None
+        self._setup_said, self._setup_said_t = text, u.t_s
+        return text
 
     def _calibration_due(self, u: FormUpdate) -> bool:
         since = self._standing_since

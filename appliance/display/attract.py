@@ -1,7 +1,8 @@
 """The idle (attract) screen shown when nobody is at the mirror.
 
 Mostly black, so the mirror looks like a mirror: a calm title, a slow stick figure that
-hinges once every ``HINGE_PERIOD_S`` seconds, "Step in front of the mirror" and the mode.
+hinges once every ``HINGE_PERIOD_S`` seconds (in drill mode holding the stick as the drill
+asks, with a line saying how), "Step in front of the mirror" and the mode.
 Everything drifts a little over minutes so no pixel stays lit in one place for hours.
 Motion is a function of ``model.now_s`` alone (seconds), so a given time always draws the
 same picture.
@@ -16,15 +17,29 @@ import pygame
 from appliance.display.canvas import Canvas
 from appliance.display.layout import Layout
 from appliance.display.parts import notice_text
-from appliance.display.profile_figure import draw_profile, hinge_points
+from appliance.display.profile_figure import Points, StickMark, draw_profile, hinge_points
 from appliance.display.screen_model import ScreenModel
-from appliance.display.style import ATTRACT, LABEL, NOTICE, scaled
+from appliance.display.style import ATTRACT, LABEL, NOTICE, PRAISE, scaled
 
 TITLE = "Hinge Mirror"
 INVITE = "Step in front of the mirror"
+STICK_HINT = "Drill: a stick across your back, in the crooks of your elbows"
 HINGE_PERIOD_S = 6.0
 DRIFT_PERIODS_S = (240.0, 180.0)  # horizontal, vertical
 DRIFT = 0.015  # of the width / height
+
+
+def drill_points(hinge: float) -> Points:
+    """``hinge_points`` with the drill's arms: elbows bent about 90° at the sides (the
+    upper arm along the torso, the forearm forward), the stick in their crook."""
+    points = dict(hinge_points(hinge))
+    (sx, sy), (hx, hy) = points["shoulder"], points["hip"]
+    n = math.hypot(hx - sx, hy - sy) or 1.0
+    ux, uy = (hx - sx) / n, (hy - sy) / n  # down the torso
+    elbow = (sx + 0.16 * ux, sy + 0.16 * uy)
+    points["elbow"] = elbow
+    points["wrist"] = (elbow[0] - 0.14 * uy, elbow[1] + 0.14 * ux)  # forward, facing +x
+    return points
 
 
 def hinge_phase(now_s: float) -> float:
@@ -63,10 +78,24 @@ def draw_attract(canvas: Canvas, layout: Layout, model: ScreenModel) -> None:
         valign="bottom",
         min_cap_px=0.05 * unit,
     )
-    figure = row(0.32, 0.68)
+    figure = row(0.32, 0.68) if model.mode != "drill" else row(0.3, 0.64)
     figure.width = min(figure.width, round(1.1 * figure.height))
     figure.centerx = column.centerx
-    draw_profile(canvas, figure, hinge_points(hinge_phase(model.now_s)), colour=ATTRACT)
+    if model.mode == "drill":  # how to hold the stick: across the back, in the elbows
+        points = drill_points(hinge_phase(model.now_s))
+        mark = StickMark("across", scaled(PRAISE, 0.6), 1.0)
+        draw_profile(canvas, figure, points, colour=ATTRACT, stick=mark)
+        canvas.text(
+            "stick_hint",
+            STICK_HINT,
+            row(0.655, 0.71),
+            0.032 * unit,
+            scaled(LABEL, 0.9),
+            align="centre",
+            min_cap_px=0.022 * unit,
+        )
+    else:
+        draw_profile(canvas, figure, hinge_points(hinge_phase(model.now_s)), colour=ATTRACT)
     canvas.text(
         "invite",
         INVITE,

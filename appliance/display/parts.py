@@ -171,11 +171,21 @@ def diagnostics_lines(diagnostics: Diagnostics) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def draw_diagnostics(canvas: Canvas, layout: Layout, diagnostics: Diagnostics) -> None:
-    """The diagnostics overlay: small grey lines at the bottom of the right column, each
-    cut with an ellipsis if too wide (a smaller font only if they are too many)."""
+def diagnostics_width(layout: Layout, diagnostics: Diagnostics) -> int:
+    """The width (pixels) of the overlay's widest line at its usual size."""
+    size = fonts.size_for_cap(layout.cap_diagnostics)
     lines = diagnostics_lines(diagnostics)
-    box = layout.diagnostics
+    return max(fonts.text_surface(line, size, LABEL).get_width() for line in lines)
+
+
+def draw_diagnostics(
+    canvas: Canvas, layout: Layout, diagnostics: Diagnostics, box: pygame.Rect | None = None
+) -> None:
+    """The diagnostics overlay: small grey lines at the bottom of the right column (or in
+    ``box``: beside the side camera's tile), each cut with an ellipsis if too wide (a
+    smaller font only if they are too many)."""
+    lines = diagnostics_lines(diagnostics)
+    box = layout.diagnostics if box is None else box
     cap = layout.cap_diagnostics
     size = fonts.size_for_cap(cap)
     while fonts.block_height(size, len(lines)) > box.height and cap > 0.6 * layout.cap_diagnostics:

@@ -6,6 +6,9 @@ body length fills the box (the same size all through a rep, not refitted every f
 feet on a ground line. It is **mirrored left-right**, like everything the mirror shows
 about the lifter, so it faces the same way as their reflection.
 
+In drill mode the stick is drawn on it (``StickMark``): green when held right, amber when
+it tilts or slips.
+
 Faulty segments come as pairs of keypoint names (``("left_shoulder", "left_hip")``); the
 side is ignored, so a fault found on either side lights the bone of the drawn side.
 """
@@ -13,13 +16,14 @@ side is ignored, so a fault found on either side lights the bone of the drawn si
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
 import pygame
 
 from appliance.display.canvas import Canvas
-from appliance.display.style import BONE, DIM, Colour
+from appliance.display.style import BLACK, BONE, DIM, Colour
 from appliance.types import KEYPOINT_NAMES, Pose
 
 Point = tuple[float, float]
@@ -122,10 +126,12 @@ def draw_profile(
     highlight: AbstractSet[frozenset[str]] = frozenset(),
     highlight_colour: Colour = BONE,
     colour: Colour = BONE,
+    stick: StickMark | None = None,
 ) -> None:
     """Draw ``points`` (any units, y down) fitted into ``box`` (pixels) standing on a
-    ground line; bones in ``highlight`` are thicker and in ``highlight_colour``. Draws
-    nothing but the ground line when the shoulder or hip is missing."""
+    ground line; bones in ``highlight`` are thicker and in ``highlight_colour``; the
+    drill's ``stick`` where it sits on the figure. Draws nothing but the ground line when
+    the shoulder or hip is missing."""
     pad = max(2, round(0.06 * box.height))
     ground_y = box.bottom - pad
     width = max(2, round(min(box.height, 1.2 * box.width) / 55))
@@ -178,3 +184,47 @@ def draw_profile(
         centre, radius = head
         head_colour = highlight_colour if "ear" in lit_parts else colour
         pygame.draw.circle(canvas.surface, head_colour, px(centre), round(radius * scale), width)
+    if stick is not None:
+        _draw_stick(canvas, points, body, stick, px, width)
+
+
+@dataclass(frozen=True)
+class StickMark:
+    """The drill's stick on the figure: ``orientation`` (``"across"``: seen end-on, a dot
+    in the crook of the elbow; ``"along"``: a line down the back), ``height`` (across:
+    0 at the shoulder, 1 at the elbow) and its ``colour``."""
+
+    orientation: str
+    colour: Colour
+    height: float | None = None
+
+
+def _draw_stick(
+    canvas: Canvas,
+    points: Points,
+    body: float,
+    stick: StickMark,
+    px: Callable[[Point], tuple[int, int]],
+    width: int,
+) -> None:
+    shoulder, hip = points["shoulder"], points["hip"]
+    back = -_facing(points) or -1  # the back is away from the face
+    if stick.orientation == "across":
+        elbow = points.get("elbow", (shoulder[0], shoulder[1] + 0.17 * body))
+        h = 0.9 if stick.height is None else max(0.0, min(1.6, stick.height))
+        x = shoulder[0] + h * (elbow[0] - shoulder[0]) + back * 0.03 * body
+        y = shoulder[1] + h * (elbow[1] - shoulder[1])
+        pygame.draw.circle(canvas.surface, BLACK, px((x, y)), round(width * 2.6))
+        pygame.draw.circle(canvas.surface, stick.colour, px((x, y)), round(width * 2.0))
+        return
+    top = points.get("ear", shoulder)
+    dx, dy = top[0] - hip[0], top[1] - hip[1]
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    ox, oy = -uy, ux
+    if ox * back < 0:
+        ox, oy = -ox, -oy
+    off = 0.05 * body
+    a = (hip[0] + ox * off - ux * 0.08 * body, hip[1] + oy * off - uy * 0.08 * body)
+    b = (top[0] + ox * off + ux * 0.1 * body, top[1] + oy * off + uy * 0.1 * body)
+    pygame.draw.line(canvas.surface, stick.colour, px(a), px(b), max(2, round(width * 1.2)))

@@ -19,20 +19,28 @@ from appliance.display import attract, summary
 from appliance.display.canvas import Canvas, Drawn
 from appliance.display.layout import Layout, layout_for
 from appliance.display.parts import (
+    diagnostics_width,
     draw_diagnostics,
     draw_mode_block,
     draw_rep_counter,
     draw_score_dots,
     notice_text,
 )
-from appliance.display.profile_figure import draw_profile, profile_points, segment_parts
+from appliance.display.profile_figure import (
+    StickMark,
+    draw_profile,
+    profile_points,
+    segment_parts,
+)
 from appliance.display.screen_model import GUEST, ScreenModel
+from appliance.display.side_tile import beside_tile, draw_side_tile, tile_rect
 from appliance.display.style import (
     BLACK,
     FORM,
     INFO,
     LABEL,
     NOTICE,
+    PRAISE,
     WHITE,
     Colour,
     severity_colour,
@@ -68,8 +76,20 @@ def render_boxes(
     else:
         _draw_live(canvas, layout, model, full_skeleton)
     if model.diagnostics is not None:
-        draw_diagnostics(canvas, layout, model.diagnostics)
+        tile = _side_tile_box(layout, model)
+        box = beside_tile(layout, tile) if tile is not None else None
+        draw_diagnostics(canvas, layout, model.diagnostics, box)
     return canvas.drawn
+
+
+def _side_tile_box(layout: Layout, model: ScreenModel) -> pygame.Rect | None:
+    """Where the side camera's tile goes: on the ready and running screens while a side
+    camera is set up, beside the diagnostics when they show; ``None``: no tile."""
+    live = model.progress is None and model.set_state in ("ready", "running")
+    if not live or model.side_camera is None:
+        return None
+    diagnostics = model.diagnostics
+    return tile_rect(layout, diagnostics_width(layout, diagnostics) if diagnostics else 0)
 
 
 def _draw_live(canvas: Canvas, layout: Layout, model: ScreenModel, full_skeleton: bool) -> None:
@@ -89,13 +109,23 @@ def _draw_live(canvas: Canvas, layout: Layout, model: ScreenModel, full_skeleton
         profile = pygame.Rect(layout.profile)
         top = max(profile.top, corner_bottom + round(0.5 * layout.cap_small))
         profile.height, profile.top = profile.bottom - top, top
+        stick = model.stick
+        mark = (
+            StickMark(stick.orientation, PRAISE if model.stick_ok else FORM, stick.height)
+            if stick is not None
+            else None
+        )
         draw_profile(
             canvas,
             profile,
             profile_points(pose, mirrored=True),
             segment_parts(model.faulty_segments),
             colour,
+            stick=mark,
         )
+    tile = _side_tile_box(layout, model)
+    if tile is not None and model.side_camera is not None:
+        draw_side_tile(canvas, layout, model.side_pose, model.side_camera, tile)
     notice = notice_text(model)
     top_texts = [] if camera_lost or notice is None else [("notice", notice, NOTICE)]
     if model.guidance:

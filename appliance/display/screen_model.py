@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from appliance.coach.trend import SetComparison
 from appliance.history.records import SetRecord
-from appliance.types import Pose
+from appliance.types import Pose, Stick
 
 SET_STATES = ("idle", "ready", "running", "summary")
 """``idle``: nobody there (attract screen). ``ready``: a person, no set running yet (or
@@ -104,3 +104,9 @@ class ScreenModel:
     person: str | None = None  # who is lifting, when the household has named people
     person_hint: str | None = None  # how to change who is lifting, at the start of a set
     progress: ProgressView | None = None  # the progress screen, drawn over everything
+    stick: Stick | None = None  # drill mode: the stick seen now
+    stick_ok: bool = True  # drill mode: the stick is held right (level, in the elbows)
+    # Two cameras (issue 12): the side camera's lifter for its corner tile, and its state
+    # ("ok", "lost", "waiting"/"starting"); None without a side camera (no tile).
+    side_pose: Pose | None = None
+    side_camera: str | None = None

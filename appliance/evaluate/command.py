@@ -41,7 +41,12 @@ def _handle(args: argparse.Namespace) -> int:
         raise BadInput(f"--only {args.only}: no recording's path contains it")
     config = config_from(args)
     jobs = args.jobs or default_jobs()
-    tasks = [Task(i, str(labels.source(r)), r.mode, r.path) for i, r in enumerate(recordings)]
+    tasks = [
+        Task(
+            i, str(labels.source(r)), r.mode, r.path, _text(labels.side_source(r)), r.side_offset_s
+        )
+        for i, r in enumerate(recordings)
+    ]
     start = time.monotonic()
     outcomes = run_all(tasks, config, jobs, progress=sys.stderr)
     wall_s = time.monotonic() - start
@@ -108,3 +113,7 @@ def _count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
     return value
+
+
+def _text(path: Path | None) -> str | None:
+    return None if path is None else str(path)

@@ -35,6 +35,10 @@ _FILE_KEYS = {
     "faults": False,
     "unsure": False,
     "tags": False,
+    "side_path": False,
+    "side_offset_s": False,
+    "second_view": False,
+    "side_failure": False,
 }
 _REP_KEYS = {"start_s": True, "end_s": True, "faults": True}
 
@@ -65,6 +69,8 @@ class Recording:
     faults: frozenset[str] | None = None
     unsure: frozenset[str] = frozenset()
     tags: Mapping[str, TagValue] = field(default_factory=dict)
+    side_path: str | None = None
+    side_offset_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,11 @@ class Labels:
     def source(self, recording: Recording) -> Path:
         """Where ``recording`` is on this machine."""
         return self.root / recording.path
+
+    def side_source(self, recording: Recording) -> Path | None:
+        """Where ``recording``'s side-camera recording is (docs/labels.md, "Camera
+        pairs"), ``None`` for one camera."""
+        return None if recording.side_path is None else self.root / recording.side_path
 
 
 def load_labels(path: Path, root: Path | None = None) -> Labels:
@@ -157,7 +168,15 @@ def _recording(item: Any, where: str) -> Recording:
     for key, value in tags.items():
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValueError(f"{where}.tags.{key}: expected a string or a number, got {value!r}")
-    return Recording(path, mode, view, reps, rep_labels, faults, unsure, dict(tags))
+    side_path = None
+    if "side_path" in item:
+        side_path = _text(item["side_path"], f"{where}.side_path")
+    offset = item.get("side_offset_s", 0.0)
+    if isinstance(offset, bool) or not isinstance(offset, int | float) or not math.isfinite(offset):
+        raise ValueError(f"{where}.side_offset_s: expected a number of seconds, got {offset!r}")
+    return Recording(
+        path, mode, view, reps, rep_labels, faults, unsure, dict(tags), side_path, float(offset)
+    )
 
 
 def _rep_labels(value: Any, reps: int | None, where: str) -> tuple[RepLabel, ...]:

@@ -32,12 +32,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Task:
     """Analyse ``source`` (a path ``analyze`` takes) in ``mode``; ``position`` is its place
-    in the list of tasks, ``name`` what progress calls it (its path in the labels)."""
+    in the list of tasks, ``name`` what progress calls it (its path in the labels); with
+    ``side_source``, fused with that side camera's recording (``side_offset_s``)."""
 
     position: int
     source: str
     mode: str
     name: str = ""
+    side_source: str | None = None
+    side_offset_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,9 @@ def _run(task: Task) -> _Done:
     """One task in this worker: its outcome, never an exception (but a fatal one noted)."""
     start = time.monotonic()
     try:
-        report, error = analyse_recording(task.source, task.mode, _worker["config"], _model)
+        report, error = analyse_recording(
+            task.source, task.mode, _worker["config"], _model, task.side_source, task.side_offset_s
+        )
     except ApplianceError as exc:
         outcome = Outcome(None, str(exc), time.monotonic() - start)
         fatal = (exc.exit_code, str(exc)) if exc.exit_code == EXIT_MISSING else None
@@ -81,17 +86,29 @@ def _run(task: Task) -> _Done:
 
 
 def analyse_recording(
-    source: str, mode: str, config: Config, model: Callable[[], PoseModel]
+    source: str,
+    mode: str,
+    config: Config,
+    model: Callable[[], PoseModel],
+    side_source: str | None = None,
+    side_offset_s: float = 0.0,
 ) -> tuple[dict[str, Any], str | None]:
     """The version-1 report of ``source`` analysed in ``mode``, as ``analyze --json``
     writes it, and the source's error when it ended early (``None`` when read to the end).
-    ``model`` gives the pose model, called only for a source without keypoints."""
+    ``model`` gives the pose model, called only for a source without keypoints. With
+    ``side_source``, as ``analyze --side-source --side-offset`` writes it."""
     from appliance.analyze.command import report_for
+    from appliance.analyze.paired import SideSource, report_for_pair
     from appliance.pose import PoseEstimator
 
-    reported = report_for(
-        source, mode=mode, config=config, estimator=lambda: PoseEstimator(model(), config.pose)
-    )
+    def estimator() -> PoseEstimator:
+        return PoseEstimator(model(), config.pose)
+
+    if side_source is not None:
+        side = SideSource(side_source, side_offset_s)
+        reported = report_for_pair(source, side, mode=mode, config=config, estimator=estimator)
+    else:
+        reported = report_for(source, mode=mode, config=config, estimator=estimator)
     error = reported.analysis.error
     return reported.report, None if error is None else str(error)
 

@@ -135,6 +135,11 @@ class FormEvaluator:
             calibrated=self.calibrator.baseline is not None,
         )
 
+    @property
+    def rep_views(self) -> tuple[str, ...]:
+        """The view each finished rep was judged in, in rep order."""
+        return tuple(self._rep_views)
+
     def summary(self) -> SetSummary:
         """The set so far; a rep waiting for its top window is judged now."""
         if self._pending is not None:

@@ -23,10 +23,12 @@ from typing import Any
 from appliance.errors import BadInput
 from appliance.history.records import DailyCount, SetRecord
 from appliance.history.store import HistoryStore, default_history_path
-from appliance.types import FAULT_IDS, MODES, VIEWS, CueEvent, Rep
+from appliance.types import FAULT_IDS, MODES, STICK_FAULT_IDS, VIEWS, CueEvent, Rep
 from appliance.words import counted, plural
 
 EXPORT_FORMAT = "hinge-mirror-history"
+
+KNOWN_FAULTS = frozenset(FAULT_IDS + STICK_FAULT_IDS)  # coaching.md's and the drill stick's
 
 
 def set_to_json(record: SetRecord) -> dict[str, Any]:
@@ -123,8 +125,8 @@ def _import_set(
         recorded_at = started_at if ended_at is None else ended_at
         for r in entry["reps"]:
             faults = tuple(r.get("faults", []))
-            if not set(faults) <= set(FAULT_IDS):
-                raise ValueError(f"unknown fault ids {sorted(set(faults) - set(FAULT_IDS))}")
+            if not set(faults) <= KNOWN_FAULTS:
+                raise ValueError(f"unknown fault ids {sorted(set(faults) - KNOWN_FAULTS)}")
             rep = Rep(int(r["index"]), float(r["start_s"]), float(r["bottom_s"]),
                       float(r["end_s"]), faults, int(r["score"]),
                       {k: float(v) for k, v in r.get("metrics", {}).items()},

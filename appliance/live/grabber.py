@@ -38,7 +38,8 @@ class FrameGrabber:
     ``realtime``: play recordings at their own speed (by their timestamps) instead of as
     fast as they decode. ``keep_every_frame``: hand over every frame, waiting for the
     loop (deterministic runs and tests) instead of dropping old ones. ``give_up_s``: a
-    camera that stays lost this long ends the loop (``status == "failed"``).
+    camera that stays lost this long ends the loop (``status == "failed"``). ``name``:
+    what the log calls the source (``"side camera"`` for the second camera).
     """
 
     def __init__(
@@ -49,8 +50,10 @@ class FrameGrabber:
         keep_every_frame: bool = False,
         give_up_s: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        name: str = "camera",
     ) -> None:
         self._open_source = open_source
+        self.name = name
         self.realtime = realtime
         self.keep_every_frame = keep_every_frame
         self.give_up_s = give_up_s
@@ -112,7 +115,7 @@ class FrameGrabber:
                 lost_since = lost_since if lost_since is not None else now
                 self.error = error
                 self._set_status("lost")
-                log.warning("camera lost (%s); reopening", error)
+                log.warning("%s lost (%s); reopening", self.name, error)
                 if now - lost_since > self.give_up_s:
                     self._set_status("failed")
                     return

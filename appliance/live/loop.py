@@ -24,6 +24,7 @@ from appliance.controls.events import Control, ControlEvent
 from appliance.display.screen_model import Diagnostics, ScreenModel
 from appliance.live.grabber import FrameGrabber
 from appliance.live.session import Session
+from appliance.live.side import SideFeed
 from appliance.live.thermal import HeatGuard
 from appliance.percentiles import p95
 from appliance.pipeline import EstimatorLike, needs_estimator, pose_of
@@ -63,6 +64,15 @@ class Buttons(Protocol):
     """The GPIO buttons (``appliance.controls.GpioButtons``)."""
 
     def poll(self, now: float) -> list[ControlEvent]: ...
+
+
+class Telemetry(Protocol):
+    """The mirror seen from afar (``appliance.mqtt.MqttBridge``): ``observe`` takes the
+    loop's state, ``poll`` gives the commands that came in as control events (source
+    ``"mqtt"``); neither waits on the network."""
+
+    def observe(self, loop: LiveLoop, now: float) -> None: ...
+    def poll(self, now: float, session: Session) -> list[ControlEvent]: ...
 
 
 @dataclass
@@ -120,7 +130,11 @@ class LiveLoop:
         clock: Callable[[], float] = time.monotonic,
         supervisor: Supervisor | None = None,
         heat: HeatGuard | None = None,
+        telemetry: Telemetry | None = None,
+        side: SideFeed | None = None,
     ) -> None:
+        """``side``: the side camera's frames (two cameras, issue 12), fed to the session
+        before each front frame they precede."""
         self.grabber = grabber
         self.estimator = estimator
         self.session = session
@@ -132,6 +146,8 @@ class LiveLoop:
         self.clock = clock
         self.supervisor = supervisor
         self.heat = heat
+        self.telemetry = telemetry
+        self.side = side
         self._last_pose: Any = None
         self._reopen_attempts = 0
         self.stats = LoopStats()
@@ -158,6 +174,8 @@ class LiveLoop:
             if self.voice is not None:
                 self.voice.poll()
             self._draw()
+            if self.telemetry is not None:
+                self.telemetry.observe(self, now)
             self._report_progress(grabbed is not None)
             if self.grabber.finished:
                 return self._source_over()
@@ -192,7 +210,7 @@ class LiveLoop:
         the people and SET closes it (three buttons, so they mean what the screen shows)."""
         now = self.frame_time
         control: Control | None = event.control
-        if self.session.progress is not None:
+        if self.session.progress is not None and event.source != "mqtt":  # it says what it means
             control = ON_PROGRESS_SCREEN.get(event.control, event.control)
         match control:
             case Control.MODE_DRILL:
@@ -219,6 +237,8 @@ class LiveLoop:
     def poll_controls(self, now: float) -> list[ControlEvent]:
         """Button and key events since the last poll (``now``: the buttons' clock, s)."""
         events = self.buttons.poll(now) if self.buttons is not None else []
+        if self.telemetry is not None:
+            events += self.telemetry.poll(now, self.session)
         return events + self.keyboard(self.screen.events(), now)
 
     def _process(self, frame: Any, received_s: float) -> None:
@@ -228,7 +248,10 @@ class LiveLoop:
             pose = pose_of(frame, self.estimator)
         self._last_pose = pose
         self.frame_time = frame.t_s
-        for cue in self.session.on_frame(pose, frame.t_s, frame.t_s):
+        if self.side is not None:
+            for side_pose, side_t_s in self.side.take(frame.t_s):
+                self.session.on_side_frame(side_pose, side_t_s)
+        for cue in self.session.on_frame(pose, frame.t_s, frame.t_s, frame.image):
             self.stats.cues.append(cue)
             if self.voice is not None:
                 self.voice.say(cue)
@@ -249,10 +272,24 @@ class LiveLoop:
         status = self.grabber.status
         camera = {"lost": "lost", "failed": "lost", "starting": "starting"}.get(status, "ok")
         notice = CAMERA_LOST if camera == "lost" else self.session.notice
-        diagnostics = self._diagnostics() if self.show_diagnostics else None
-        return replace(model, camera=camera, notice=notice, diagnostics=diagnostics)
+        diagnostics = self.diagnostics() if self.show_diagnostics else None
+        side_camera = model.side_camera
+        if self.side is not None:
+            side_status = self.side.grabber.status
+            side_camera = {"lost": "lost", "failed": "lost", "starting": "starting"}.get(
+                side_status, side_camera
+            )
+        return replace(
+            model,
+            camera=camera,
+            notice=notice,
+            diagnostics=diagnostics,
+            side_camera=side_camera,
+            side_pose=None if side_camera == "lost" else model.side_pose,
+        )
 
-    def _diagnostics(self) -> Diagnostics:
+    def diagnostics(self) -> Diagnostics:
+        """The loop's numbers now: frames per second, inference (ms), cue latency (ms)."""
         times = self.frame_times
         fps = (
             (len(times) - 1) / (times[-1] - times[0])
@@ -288,11 +325,13 @@ class LiveLoop:
             model.calibrating,
             model.person,
             model.progress.person if model.progress else "-",
+            model.side_camera,
         )
         if signature == self._last_signature:
             return
         self._last_signature = signature
         lost = "-camera-lost" if model.camera == "lost" else ""
+        lost += "-side-lost" if model.side_camera == "lost" else ""
         state = "progress" if model.progress is not None else model.set_state
         name = f"{len(self.stats.screens) + 1:04d}-{state}-rep{model.rep_count}{lost}.png"
         path = folder / name

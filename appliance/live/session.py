@@ -17,7 +17,7 @@ from typing import Any
 
 from appliance.coach import CuePolicy
 from appliance.coach.config import CueConfig
-from appliance.coach.phrases import FAULT_CUES
+from appliance.coach.phrases import FAULT_CUES, STICK_CUES, fault_cue
 from appliance.coach.progression import SetOutcome, suggestion
 from appliance.coach.trend import SetComparison, compare_with_last_sets
 from appliance.config import MirrorConfig
@@ -30,10 +30,13 @@ from appliance.display.screen_model import (
 )
 from appliance.form import FormEvaluator
 from appliance.form.calibration import Baseline
+from appliance.fusion import PairedEvaluator
 from appliance.history import HistoryStore, HistoryWriteFailed
 from appliance.history.records import SetRecord
 from appliance.live.steady import SteadyFlag
-from appliance.types import CueEvent, FormUpdate, Pose, Rep
+from appliance.stick.stage import DrillStick
+from appliance.stick.verdicts import TILT_DEG
+from appliance.types import CueEvent, FormUpdate, Pose, Rep, RGBImage, Stick
 
 # Body segments drawn highlighted on the profile figure when a fault is cued.
 FAULT_SEGMENTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -48,6 +51,16 @@ FAULT_SEGMENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "hips_rise_early": (("left_hip", "left_knee"), ("right_hip", "right_knee")),
     "rushed": (),
 }
+
+
+@dataclass(frozen=True)
+class EndedSet:
+    """The set that ended last: its mode, each rep's score (0..100), its main fault."""
+
+    mode: str
+    scores: tuple[int, ...]
+    main_fault: str | None
+
 
 PROGRESS_CLOSE_S = 60.0  # the progress screen closes by itself after this long untouched
 
@@ -88,7 +101,12 @@ class Session:
         store: HistoryStore | None = None,
         cues: CueConfig | None = None,
         people: tuple[str, ...] = (),
+        side_camera: bool = False,
     ) -> None:
+        """``side_camera``: a second camera beside the lifter feeds ``on_side_frame``;
+        both are judged together (``appliance.fusion.PairedEvaluator``)."""
+        self.side_camera = side_camera
+        self.side_pose: Pose | None = None  # the side camera's lifter, for its tile
         self.timing = timing or SessionTiming()
         self.cue_config = cues
         self.store = store
@@ -105,6 +123,7 @@ class Session:
         self.last_update: FormUpdate | None = None
         self.pose: Pose | None = None
         self.sets_done = 0
+        self.last_set: EndedSet | None = None
         self._seen_since: float | None = None
         self._gone_since: float | None = None
         self._summary_at = 0.0
@@ -114,8 +133,10 @@ class Session:
         self._progress_touched_s = 0.0
         self._rep_faults: list[tuple[str, ...]] = []
         self._closed_set_id: int | None = None
-        self.evaluator: FormEvaluator
+        self.evaluator: FormEvaluator | PairedEvaluator
         self.policy: CuePolicy
+        self.stick_stage = DrillStick()  # drill mode: the stick (its "a stick helps" once)
+        self.stick: Stick | None = None
         self._new_set_tools()  # now that the lifter is known: their calibration prior
         self._calibrating = SteadyFlag(on_s=0.7, off_s=1.0)
 
@@ -142,6 +163,8 @@ class Session:
         keep the evaluator that has been watching since the last set, and its calibration)."""
         if fresh:
             self._new_set_tools()
+        self.stick_stage.reset()
+        self.stick = None
         self.scores, self.faults, self._rep_faults = [], Counter(), []
         self.summary, self.cue, self.guidance = None, None, None
         self.set_state = "running"
@@ -154,6 +177,8 @@ class Session:
         summary = self.evaluator.summary()  # judges a rep still waiting for its top
         self._collect_reps()
         self._record(self._close_set, summary.view)
+        main = self.faults.most_common(1)[0][0] if self.faults else None
+        self.last_set = EndedSet(self.mode, tuple(self.scores), main)
         self.sets_done += 1
         if self.scores:
             self.summary = self._summary()
@@ -166,7 +191,8 @@ class Session:
 
     def recalibrate(self) -> None:
         """SET held: take the standing posture again."""
-        self.evaluator.calibrator.reset()
+        for evaluator in self._camera_evaluators():
+            evaluator.calibrator.reset()
         self._calibrating.show_now()  # asked for: say "stand still" at once
 
     # -- people and the progress screen --------------------------------------------------
@@ -224,8 +250,11 @@ class Session:
 
     # -- frames ------------------------------------------------------------------------
 
-    def on_frame(self, pose: Pose | None, t_s: float, now_s: float) -> list[CueEvent]:
-        """Take one frame's pose (``None``: nobody); return the cues to say now."""
+    def on_frame(
+        self, pose: Pose | None, t_s: float, now_s: float, image: RGBImage | None = None
+    ) -> list[CueEvent]:
+        """Take one frame's pose (``None``: nobody) and, for the drill's stick, its
+        ``image`` (RGB); return the cues to say now."""
         present = pose is not None and pose.person_present
         self._track_presence(present, now_s)
         self.pose = pose if present else None
@@ -235,17 +264,26 @@ class Session:
             # Someone still (or again) in front of the mirror: a new set starts with their
             # first hinge, on an evaluator that has been calibrating while they stood.
             waiting = self.evaluator.update(pose, t_s)
+            news = self.policy.side_camera_cue(waiting)  # a side camera lost meanwhile
             if waiting.phase in ("descending", "bottom"):
                 self.start_set(fresh=False)
                 self.last_update = waiting
-            return []
+            return self._show([news] if news is not None else [], now_s)
         if self.set_state != "running":
             return []
         update = self.evaluator.update(pose, t_s)
+        if self.mode == "drill":
+            self.stick, update = self.stick_stage.observe(image, pose, update)
         self.last_update = update
         if update.completed_rep is not None:
             self._keep_rep(update.completed_rep)
         events = list(self.policy.update(update))
+        if self.mode == "drill":
+            self.stick_stage.heard(events)
+        return self._show(events, now_s)
+
+    def _show(self, events: list[CueEvent], now_s: float) -> list[CueEvent]:
+        """Keep ``events`` with the set, and on screen (guidance above, cues in the band)."""
         for event in events:
             self._record(self._store_cue, event)
         for event in events:
@@ -254,6 +292,16 @@ class Session:
             else:
                 self.cue = CueView(event.text, event.severity, event.fault, now_s)
         return events
+
+    def on_side_frame(self, pose: Pose | None, t_s: float) -> None:
+        """Take one side-camera frame's pose (``None``: nobody), ``t_s`` on the front
+        camera's clock (seconds); its verdicts reach the screen and the voice with the
+        next front frame (``on_frame``). The pose is kept for the side camera's tile."""
+        self.side_pose = pose if pose is not None and pose.person_present else None
+        if self.progress is not None or self.set_state == "idle":
+            return
+        if isinstance(self.evaluator, PairedEvaluator):
+            self.evaluator.update_side(pose, t_s)
 
     def tick(self, now_s: float) -> None:
         """Time passes: sets start and end with presence; cues and summaries expire."""
@@ -302,7 +350,29 @@ class Session:
             person=(self.person or GUEST) if self.people else None,
             person_hint=self._person_hint(),
             progress=self.progress,
+            stick=self.stick if self.mode == "drill" and self.set_state == "running" else None,
+            stick_ok=self._stick_ok(),
+            side_pose=self.side_pose if self.side_camera else None,
+            side_camera=self._side_camera_state(update),
         )
+
+    def _side_camera_state(self, update: FormUpdate | None) -> str | None:
+        """The side camera as the evaluator sees it (``"ok"``, ``"lost"``, ``"waiting"``);
+        ``None`` without one. The loop adds what its grabber knows (an unplugged camera)."""
+        if not self.side_camera:
+            return None
+        if update is not None and update.side_camera is not None:
+            return update.side_camera
+        return "ok" if self.side_pose is not None else "waiting"
+
+    def _stick_ok(self) -> bool:
+        """The stick held right: level now, and the last rep's stick neither tilted nor
+        slipped."""
+        stick = self.stick
+        if stick is None:
+            return True
+        level = stick.orientation != "across" or abs(stick.angle_deg) <= TILT_DEG
+        return level and not self.stick_stage.faulty
 
     def _person_hint(self) -> str | None:
         """At the start of a set, how to say it is someone else lifting."""
@@ -324,9 +394,30 @@ class Session:
         return self.set_state == "summary" and now_s - self._summary_at > self.timing.summary_s
 
     def _new_set_tools(self) -> None:
-        self.evaluator = FormEvaluator(self.mode, prior=self._calibration_prior())
+        prior = self._calibration_prior()
+        self.evaluator = (
+            PairedEvaluator(self.mode, prior=prior)
+            if self.side_camera
+            else FormEvaluator(self.mode, prior=prior)
+        )
         self.policy = CuePolicy(self.mode, self.cue_config)
         self.last_update = None
+
+    def _camera_evaluators(self) -> tuple[FormEvaluator, ...]:
+        """Each camera's own evaluator: the front's, then the side's (two cameras)."""
+        if isinstance(self.evaluator, PairedEvaluator):
+            return (self.evaluator.front, self.evaluator.side)
+        return (self.evaluator,)
+
+    def _baseline(self, view: str) -> Baseline | None:
+        """The standing baseline to keep with a set judged in ``view``: with two cameras,
+        that of the camera that had that view (the side camera's, mostly)."""
+        evaluators = self._camera_evaluators()
+        if isinstance(self.evaluator, PairedEvaluator):
+            side = self.evaluator.side
+            if side.summary().view == view and side.calibrator.baseline is not None:
+                return side.calibrator.baseline
+        return evaluators[0].calibrator.baseline
 
     def _track_presence(self, present: bool, now_s: float) -> None:
         if present:
@@ -339,7 +430,10 @@ class Session:
                 self._gone_since = now_s
 
     def _collect_reps(self) -> None:
-        for rep in self.evaluator.reps[len(self.scores) :]:
+        reps = self.evaluator.reps[len(self.scores) :]
+        if self.mode == "drill":
+            reps = list(self.stick_stage.merged(reps))
+        for rep in reps:
             self._keep_rep(rep)
 
     def _keep_rep(self, rep: Rep) -> None:
@@ -378,7 +472,7 @@ class Session:
     def _close_set(self, view: str) -> None:
         if self.store is None or self._set_id is None:
             return
-        baseline = self.evaluator.calibrator.baseline
+        baseline = self._baseline(view)
         self.store.end_set(self._set_id, view, asdict(baseline) if baseline else None)
         self._closed_set_id, self._set_id = self._set_id, None
 
@@ -422,7 +516,7 @@ class Session:
     def _summary(self) -> SummaryView:
         from appliance.display.tips import tip_for
 
-        main = self.faults.most_common(1)[0][0] if self.faults else None
+        main = self.last_set.main_fault if self.last_set is not None else None
         unjudged = self.evaluator.summary().unjudged
         unchecked = None
         if "rounded_back" in unjudged:
@@ -433,7 +527,7 @@ class Session:
             reps=len(self.scores),
             scores=tuple(self.scores),
             main_fault=main,
-            main_cue=FAULT_CUES.get(main) if main else None,
+            main_cue=fault_cue(main) if main in FAULT_CUES or main in STICK_CUES else None,
             tip=next_step or tip_for(main),
             unchecked=unchecked,
             comparison=None if records is None else self._comparison(records),

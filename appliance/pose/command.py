@@ -8,11 +8,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from appliance.types import KEYPOINT_NAMES, Pose
+from appliance.types import KEYPOINT_NAMES, Pose, Stick
 
 
-def pose_to_json(image: Path, pose: Pose) -> dict[str, Any]:
-    """One entry of ``pose --json`` (interfaces.md): pixel x, y and score per keypoint."""
+def stick_to_json(stick: Stick | None) -> dict[str, Any] | None:
+    """The ``"stick"`` entry of ``pose --json``: ``None``, or its ends (image pixels), its
+    angle (degrees, 0 horizontal, ±90 vertical), orientation and confidence (0..1)."""
+    if stick is None:
+        return None
+    return {
+        "x1": round(float(stick.x1), 2),
+        "y1": round(float(stick.y1), 2),
+        "x2": round(float(stick.x2), 2),
+        "y2": round(float(stick.y2), 2),
+        "angle_deg": round(float(stick.angle_deg), 2),
+        "orientation": stick.orientation,
+        "confidence": round(float(stick.confidence), 3),
+    }
+
+
+def pose_to_json(image: Path, pose: Pose, stick: Stick | None = None) -> dict[str, Any]:
+    """One entry of ``pose --json`` (interfaces.md): pixel x, y and score per keypoint,
+    and the drill's stick when one is seen (``"stick": null`` otherwise)."""
     xy = pose.xy_px
     return {
         "image": str(image),
@@ -27,6 +44,7 @@ def pose_to_json(image: Path, pose: Pose) -> dict[str, Any]:
             }
             for i, name in enumerate(KEYPOINT_NAMES)
         ],
+        "stick": stick_to_json(stick),
     }
 
 
@@ -46,16 +64,21 @@ def _handle(args: argparse.Namespace) -> int:
     from appliance.cli import config_from
     from appliance.pose.estimator import PoseEstimator
     from appliance.sources.images import read_rgb
+    from appliance.stick.detect import detect_stick
 
     config = config_from(args)
     images = [(path, read_rgb(path)) for path in args.images]  # all readable before the model
     estimator = PoseEstimator.from_config(config)
-    results = [(path, estimator.estimate_still(image)) for path, image in images]
+    results = [(path, image, estimator.estimate_still(image)) for path, image in images]
     if args.json:
-        json.dump([pose_to_json(path, pose) for path, pose in results], sys.stdout, indent=1)
+        entries = [
+            pose_to_json(path, pose, detect_stick(image, pose) if pose.person_present else None)
+            for path, image, pose in results
+        ]
+        json.dump(entries, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
-        print("\n\n".join(format_pose(path, pose) for path, pose in results))
+        print("\n\n".join(format_pose(path, pose) for path, _image, pose in results))
     return 0
 
 

@@ -42,8 +42,11 @@ class CameraSource(SourceBase):
     """Frames from a ``CameraDevice``, timestamped by ``clock`` as each capture returns.
 
     The device is opened here, so ``CameraNotFound`` surfaces at open time. ``t_s`` is
-    seconds since the first frame's capture; ``start_monotonic`` is the clock's reading for
-    that first frame (``None`` before it), to relate ``t_s`` back to ``clock`` (latency).
+    seconds since the first frame's capture, or since ``epoch_s`` (a reading of ``clock``)
+    when given: two cameras given the same epoch share one clock, and a camera opened again
+    after an outage carries on with its time. ``start_monotonic`` is the clock's reading
+    that ``t_s`` counts from (``None`` before the first frame without an epoch), to relate
+    ``t_s`` back to ``clock`` (latency).
     ``frames()`` runs until the source is closed or the device raises ``CameraTimeout`` /
     ``CameraFailed``, which pass through unchanged for the live loop to handle; calling it
     again continues the same numbering and time base.
@@ -56,13 +59,14 @@ class CameraSource(SourceBase):
         *,
         name: str = "camera",
         clock: Clock = time.monotonic,
+        epoch_s: float | None = None,
     ) -> None:
         self.device = device
         self.config = config or CameraConfig()
         self._clock = clock
         self._closed = False
         self._next_index = 0
-        self.start_monotonic: float | None = None
+        self.start_monotonic: float | None = epoch_s
         device.open()
         size = getattr(device, "frame_size", None)
         self.width, self.height = size or (self.config.width, self.config.height)

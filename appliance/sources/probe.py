@@ -78,3 +78,12 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace").strip()
     except OSError:
         return ""
+
+
+def found_line(spec: str, found: list[str]) -> str | None:
+    """The line of ``found`` (``probe_cameras``) for the camera ``spec`` names
+    (``picamera[:N]``, ``webcam[:N]``), or ``None`` if it is not there."""
+    kind, _, number = spec.partition(":")
+    number = number or "0"
+    prefix = f"picamera {number}:" if kind == "picamera" else f"webcam:{number}:"
+    return next((line for line in found if line.startswith(prefix)), None)

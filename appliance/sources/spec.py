@@ -1,7 +1,8 @@
 """``open_source``: from a ``SOURCE`` string (interfaces.md) to an open frame source.
 
 ``SOURCE`` is a path to a video file, an image folder or a ``.jsonl`` keypoints file,
-``webcam`` or ``webcam:N``, ``picamera``, or ``demo`` (one visit of the synthetic lifter,
+``webcam`` or ``webcam:N``, ``picamera`` or ``picamera:N`` (the Pi's camera connector N),
+or ``demo`` (one visit of the synthetic lifter,
 then the source ends).
 """
 
@@ -20,16 +21,22 @@ from appliance.sources.video import VideoSource
 from appliance.sources.webcam import WebcamDevice
 from appliance.types import MODES
 
-KINDS = "a video file, an image folder, a .jsonl keypoints file, webcam[:N], picamera or demo"
+KINDS = "a video file, an image folder, a .jsonl keypoints file, webcam[:N], picamera[:N] or demo"
 
 
 def open_source(
-    spec: str, camera: CameraConfig | None = None, *, image_fps: float = 30.0
+    spec: str,
+    camera: CameraConfig | None = None,
+    *,
+    image_fps: float = 30.0,
+    epoch_s: float | None = None,
 ) -> FrameSource:
     """Open the source named by ``spec``.
 
     ``camera`` configures ``picamera`` and ``webcam`` (size, rate, capture deadline);
     ``image_fps`` is the frame rate (frames per second) assumed for an image folder.
+    ``epoch_s``: a camera's ``t_s`` is seconds since this ``time.monotonic()`` reading
+    instead of since its first frame (two cameras on one clock).
     Raises ``BadInput`` for an unusable spec or file, ``CameraNotFound`` for a camera that
     does not answer.
     """
@@ -40,11 +47,15 @@ def open_source(
         if mode not in MODES:
             raise BadInput(f"{spec}: the demo's mode is drill or deadlift, e.g. demo:deadlift")
         return DemoSource(mode)
-    if spec == "picamera":
-        return CameraSource(PiCamera2Device(camera), camera, name="Pi camera")
+    if is_picamera(spec):
+        number = parse_camera_number(spec)
+        device = PiCamera2Device(camera, camera_num=number)
+        name = "Pi camera" if number == 0 else f"Pi camera {number}"
+        return CameraSource(device, camera, name=name, epoch_s=epoch_s)
     if is_camera(spec):  # a webcam: the Pi camera was taken above
         index = parse_webcam_index(spec)
-        return CameraSource(WebcamDevice(index, camera), camera, name=f"webcam {index}")
+        device_w = WebcamDevice(index, camera)
+        return CameraSource(device_w, camera, name=f"webcam {index}", epoch_s=epoch_s)
     if not spec:
         raise BadInput(f"no source given: expected {KINDS}")
     path = Path(spec)
@@ -59,12 +70,23 @@ def open_source(
 
 def parse_webcam_index(spec: str) -> int:
     """The N of ``webcam:N`` (0 for plain ``webcam``); ``BadInput`` if N is not an index."""
-    _, _, number = spec.partition(":")
+    return parse_camera_number(spec)
+
+
+def parse_camera_number(spec: str) -> int:
+    """The N of ``webcam:N`` or ``picamera:N`` (0 without one); ``BadInput`` if N is not
+    a whole number."""
+    kind, _, number = spec.partition(":")
     if not number:
         return 0
     if not (number.isascii() and number.isdigit()):
-        raise BadInput(f"{spec}: the webcam number must be a whole number like webcam:1")
+        raise BadInput(f"{spec}: the {kind} number must be a whole number like {kind}:1")
     return int(number)
+
+
+def is_picamera(spec: str) -> bool:
+    """True for a Pi camera: ``picamera`` (connector 0) or ``picamera:N``."""
+    return spec == "picamera" or spec.startswith("picamera:")
 
 
 def carries_keypoints(spec: str) -> bool:
@@ -86,4 +108,4 @@ def is_demo(spec: str) -> bool:
 
 def is_camera(spec: str) -> bool:
     """True for live sources (the Pi camera, a webcam): no end of their own, their own pace."""
-    return spec == "picamera" or spec == "webcam" or spec.startswith("webcam:")
+    return is_picamera(spec) or spec == "webcam" or spec.startswith("webcam:")
