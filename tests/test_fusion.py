@@ -143,3 +143,25 @@ def test_the_report_says_which_camera_judged_each_fault(tmp_path: Path) -> None:
     for rep in report["reps"]:
         assert rep["judged_by"]["hyperextension"] == "side"
         assert "hyperextension" in rep["faults"]
+
+
+def test_the_summary_names_the_camera_that_judged_the_faults_the_mirror_cannot_see(
+    tmp_path: Path,
+) -> None:
+    from appliance.analyze.summary import format_summary
+
+    front, side, entry = make_pair("front_set", 13, reps=3, style="rdl")
+    front.write_jsonl(tmp_path / "front.jsonl")
+    side.write_jsonl(tmp_path / "side.jsonl")
+    reported = report_for_pair(
+        str(tmp_path / "front.jsonl"),
+        SideSource(str(tmp_path / "side.jsonl"), entry["side_offset_s"]),
+        mode=front.mode,
+        config=Config(),
+    )
+    text = format_summary(reported.report)
+    side_line = next(line for line in text.splitlines() if line.strip().startswith("side camera"))
+    assert "rounded_back" in side_line
+    assert "hyperextension" in side_line
+    assert "Turn sideways" not in text
+    assert "needs a side view" not in text

@@ -28,6 +28,7 @@ def format_summary(report: Mapping[str, Any], description: str | None = None) ->
         lines.append(NO_PERSON)
         return "\n".join(lines)
     lines.extend(_reps(report["reps"], report["faults"]))
+    lines.extend(_judged_by(report["reps"]))
     lines.extend(_cues(report["cues"]))
     lines.extend(_unjudged(report["unjudged"]))
     return "\n".join(lines)
@@ -48,6 +49,25 @@ def _reps(reps: list[dict[str, Any]], faults: Mapping[str, int]) -> list[str]:
         lines.append(f"Faults   {counted}")
     else:
         lines.append("Faults   none")
+    return lines
+
+
+def _judged_by(reps: list[dict[str, Any]]) -> list[str]:
+    """With two cameras: which camera's verdict each fault was, over the set."""
+    cameras: dict[str, dict[str, int]] = {}
+    for rep in reps:
+        for fault, camera in rep.get("judged_by", {}).items():
+            cameras.setdefault(camera, {}).setdefault(fault, 0)
+            cameras[camera][fault] += 1
+    if not cameras:
+        return []
+    lines = ["Judged   by the camera that sees each fault best"]
+    for camera in sorted(cameras, key=lambda c: c != "side"):
+        faults = ", ".join(
+            fault if n == len(reps) else f"{fault} ({n} of {len(reps)})"
+            for fault, n in cameras[camera].items()
+        )
+        lines.append(f"  {camera + ' camera':<14}{faults}")
     return lines
 
 
