@@ -24,7 +24,11 @@ from appliance.fusion.merge import CameraRep, fuse, view_rank
 from appliance.fusion.watch import SideFrame, SideWatch
 from appliance.types import FAULT_IDS, FormUpdate, Pose, Rep
 
-_GRACE_S = 1.5  # seconds after a rep's end the other camera has to find it too
+# A hinge this deep (trunk from vertical, degrees) shortens the torso by 30 % seen from
+# the front: the mirror's camera neither misses it nor makes it up, whatever the other
+# camera says. Shallower ones it can miss; there the side camera has the say.
+_PLAIN_FROM_FRONT_DEG = 45.0
+_GRACE_S = 4.0  # seconds after a rep's end the other camera has to find it too
 
 
 class PairedEvaluator:
@@ -179,8 +183,9 @@ class PairedEvaluator:
         if not self.watch.ever_seen:
             return seen.camera == "front"  # no side camera at work: the front alone
         side_saw = self.watch.covered(rep.start_s, rep.end_s)
+        deep = rep.metrics.get("trunk_angle_deg", 0.0) >= _PLAIN_FROM_FRONT_DEG
         if seen.camera == "front":
-            if not side_saw:
+            if not side_saw or deep:
                 return True
             return view_rank(seen.view) > view_rank(self.watch.view(rep.start_s, rep.end_s))
         # The side camera found it (the front camera misses shallow hinges), but walking
@@ -189,6 +194,14 @@ class PairedEvaluator:
         travel = self.front.stance.travel(rep.start_s, rep.end_s)
         if travel is None:
             return True  # the front camera did not see the lifter then
+        counting = any(
+            r.camera == "front" and r.rep.end_s < rep.start_s for r in self._taken["front"]
+        )
+        if deep and counting:
+            # The front camera saw the lifter, had counted this set's reps before and would
+            # have seen a hinge this deep: it is the weight set down, no rep. (Before its
+            # first rep it may lack the lifter's standing torso: a floor start.)
+            return False
         th = self.front.th
         limit = th.planted_feet_torso if travel.on == "feet" else th.planted_hips_torso
         return travel.distance <= limit
