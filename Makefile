@@ -1,6 +1,8 @@
 # The two commands of the README:
 #   make run    set up .venv, install, fetch the model, start the mirror
 #   make test   install the dev tools, then lint, format check, type check and every test
+#   make pi-check   (root) the appliance installed and run on Debian 12 arm64 under qemu,
+#                   compared with this machine: hardware/README.md, "The arm64 check"
 # On a Raspberry Pi the venv sees the apt packages (python3-picamera2, python3-lgpio).
 
 PYTHON ?= python3
@@ -12,7 +14,7 @@ FETCH_FROM := $(if $(wildcard $(SHARED_MODELS)/*.tflite),--from $(SHARED_MODELS)
 SYSTEM_SITE := $(if $(wildcard /usr/lib/python3/dist-packages/picamera2),--system-site-packages,)
 RUN_ARGS ?=
 
-.PHONY: run test lint typecheck pytest models clean
+.PHONY: run test lint typecheck pytest models pi-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(SYSTEM_SITE) $(VENV)
@@ -43,6 +45,9 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+pi-check: $(VENV)/.installed
+	hardware/checks/arm64-emulated.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
