@@ -27,7 +27,8 @@
 #   5. pygame built in the venv against Debian's SDL2, because the pygame wheels on PyPI
 #      carry an SDL2 without the kmsdrm video driver (checked in pygame 2.6.1's aarch64
 #      wheel) and the service draws with SDL_VIDEODRIVER=kmsdrm, without a desktop.
-#   6. `pip install /opt/hinge-mirror[pi]`: the mirror and gpiozero.
+#   6. `pip install /opt/hinge-mirror[pi,mqtt]`: the mirror, gpiozero and paho-mqtt (MQTT
+#      stays off until [mqtt] names a broker).
 #   7. /etc/hinge-mirror/config.toml from hardware/config.default.toml, only if absent.
 #   8. the model into /var/lib/hinge-mirror/models (the service's state directory),
 #      verified by sha256; owned by the user.
@@ -301,7 +302,7 @@ fi
 # ---------------------------------------------------------------------------------------
 say "6/10 Installing the mirror into the venv"
 # PIP_NO_BINARY keeps pip from swapping our pygame for a wheel if it ever upgrades it.
-PIP_NO_BINARY=pygame "$VENV/bin/python" -m pip install --quiet "${PREFIX}[pi]"
+PIP_NO_BINARY=pygame "$VENV/bin/python" -m pip install --quiet "${PREFIX}[pi,mqtt]"
 note "$("$VENV/bin/hinge-mirror" --version)"
 pygame_ok >/dev/null || die "pygame lost its kmsdrm driver during the install (run this again)"
 
