@@ -214,7 +214,10 @@ class PairedEvaluator:
         at = sum(other.start_s < rep.start_s for other in self.reps)
         self.reps.insert(at, rep)
         self._fused.insert(at, group)
-        self.reps = [replace(r, index=i) for i, r in enumerate(self.reps, start=1)]
+        if at < len(self.reps) - 1:  # later reps move up one: renumber them
+            self.reps = [replace(r, index=i) for i, r in enumerate(self.reps, start=1)]
+            waiting = {(r.start_s, r.end_s) for r in self._ready}
+            self._ready = [r for r in self.reps if (r.start_s, r.end_s) in waiting]
         self._ready.append(self.reps[at])
 
 
