@@ -48,12 +48,30 @@ class CorpusSummary:
         )
 
 
-def scenario_order(sets: int, rng: np.random.Generator) -> list[str]:
-    """``sets`` scenario names: rounds of every class, each round shuffled."""
+def scenario_order(
+    sets: int, rng: np.random.Generator, names: Sequence[str] = SCENARIOS
+) -> list[str]:
+    """``sets`` scenario names: rounds of every class of ``names``, each round shuffled."""
     order: list[str] = []
     while len(order) < sets:
-        order += [SCENARIOS[int(i)] for i in rng.permutation(len(SCENARIOS))]
+        order += [names[int(i)] for i in rng.permutation(len(names))]
     return order[:sets]
+
+
+def check_corpus_size(sets: int, fps_list: Sequence[float] | None) -> None:
+    """``ValueError`` unless ``sets`` is at least 1 and ``fps_list`` (if given) holds
+    frame rates above 0."""
+    if sets < 1:
+        raise ValueError(f"sets must be at least 1, got {sets}")
+    if fps_list is not None and (not fps_list or min(fps_list) <= 0):
+        raise ValueError(f"fps values must be above 0, got {list(fps_list)}")
+
+
+def write_labels(path: Path, files: list[dict[str, Any]]) -> None:
+    """Write a labels file (docs/labels.md) listing ``files`` at ``path``."""
+    labels = {"format": LABELS_FORMAT, "version": LABELS_VERSION, "files": files}
+    text = json.dumps(labels, indent=1, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def write_corpus(
@@ -61,10 +79,7 @@ def write_corpus(
 ) -> CorpusSummary:
     """Write ``sets`` recordings and their labels into ``out`` (created if missing).
     ``fps_list`` limits the frame rates drawn from (default 15, 30 and 60 fps)."""
-    if sets < 1:
-        raise ValueError(f"sets must be at least 1, got {sets}")
-    if fps_list is not None and (not fps_list or min(fps_list) <= 0):
-        raise ValueError(f"fps values must be above 0, got {list(fps_list)}")
+    check_corpus_size(sets, fps_list)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng([seed, 20_240_601])
@@ -81,9 +96,7 @@ def write_corpus(
         files.append({"path": path, **entry})
         seconds += synthetic.duration_s
         rates[synthetic.fps] += 1
-    labels = {"format": LABELS_FORMAT, "version": LABELS_VERSION, "files": files}
-    text = json.dumps(labels, indent=1, ensure_ascii=False)
-    (folder / "labels.json").write_text(text + "\n", encoding="utf-8")
+    write_labels(folder / "labels.json", files)
     reps = [rep for file in files for rep in file["rep_labels"]]
     return CorpusSummary(
         folder,

@@ -13,7 +13,6 @@ the seed. The same arguments write byte-identical files.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from appliance.synthetic.corpus import LABELS_FORMAT, LABELS_VERSION
+from appliance.synthetic.corpus import check_corpus_size, scenario_order, write_labels
 from appliance.synthetic.failures import FAILURES, fail_side
 from appliance.synthetic.lifter import SyntheticSet
 from appliance.synthetic.pairs import PAIR_SCENARIOS, SECOND_VIEWS, make_pair
@@ -90,14 +89,6 @@ def side_alone(entry: dict[str, Any], side: SyntheticSet) -> dict[str, Any]:
     }
 
 
-def pair_order(sets: int, rng: np.random.Generator) -> list[str]:
-    """``sets`` scenario names: rounds of every pair class, each round shuffled."""
-    order: list[str] = []
-    while len(order) < sets:
-        order += [PAIR_SCENARIOS[int(i)] for i in rng.permutation(len(PAIR_SCENARIOS))]
-    return order[:sets]
-
-
 def write_pair_corpus(
     out: str | Path,
     seed: int,
@@ -113,12 +104,9 @@ def write_pair_corpus(
     60 fps); ``fail_share`` (0..1) of the pairs have a side camera that fails (a
     ``FAILURES`` kind drawn) at a time drawn between the first rep's start and the last
     rep's end (no reps: the middle half of the recording)."""
-    if sets < 1:
-        raise ValueError(f"sets must be at least 1, got {sets}")
+    check_corpus_size(sets, fps_list)
     if second not in SECONDS:
         raise ValueError(f"second must be one of {', '.join(SECONDS)}, got {second!r}")
-    if fps_list is not None and (not fps_list or min(fps_list) <= 0):
-        raise ValueError(f"fps values must be above 0, got {list(fps_list)}")
     if not 0.0 <= fail_share <= 1.0:
         raise ValueError(f"fail_share must be 0..1, got {fail_share}")
     folder = Path(out)
@@ -128,7 +116,7 @@ def write_pair_corpus(
     fronts: list[dict[str, Any]] = []
     sides: list[dict[str, Any]] = []
     seconds = 0.0
-    for number, name in enumerate(pair_order(sets, rng), start=1):
+    for number, name in enumerate(scenario_order(sets, rng, PAIR_SCENARIOS), start=1):
         set_seed = int(rng.integers(2**31))
         view = ("side", "oblique")[int(rng.integers(2))] if second == "mixed" else second
         overrides: dict[str, Any] = {}
@@ -150,9 +138,7 @@ def write_pair_corpus(
         sides.append(side_alone(entry, side))
         seconds += front.duration_s
     for filename, entries in (("labels", files), ("labels.front", fronts), ("labels.side", sides)):
-        labels = {"format": LABELS_FORMAT, "version": LABELS_VERSION, "files": entries}
-        text = json.dumps(labels, indent=1, ensure_ascii=False)
-        (folder / f"{filename}.json").write_text(text + "\n", encoding="utf-8")
+        write_labels(folder / f"{filename}.json", entries)
     reps = [rep for file in files for rep in file["rep_labels"]]
     return PairCorpusSummary(
         folder,
