@@ -199,23 +199,14 @@ def report_for(
     """Open ``source_path``, run it through the pipeline and build its report, as
     ``analyze --json`` writes it. ``estimator`` makes the pose estimator, called only for
     a source without keypoints (default: the configured MoveNet)."""
-    from appliance.analyze.report import build_report, clip_timing, validate_report
+    from appliance.analyze.report import clip_timing
     from appliance.sources import open_source
-    from appliance.sources.spec import carries_keypoints
 
     with open_source(source_path, config.camera) as source:
-        pose: EstimatorLike | None = None
-        if not carries_keypoints(source_path):  # keypoints files and the demo need no model
-            if estimator is None:
-                from appliance.pose import PoseEstimator
-
-                pose = PoseEstimator.from_config(config)
-            else:
-                pose = estimator()
         analysis = analyse(
             source,
             mode=mode,
-            estimator=pose,
+            estimator=estimator_for(source_path, config, estimator),
             policy=make_policy(mode, config.cues),
             keypoints_out=keypoints_out,
             annotate_out=annotate_out,
@@ -223,7 +214,38 @@ def report_for(
             progress=progress,
         )
         description = source.description
-        fps, duration_s = clip_timing(analysis.frames, source.nominal_fps, analysis.last_t_s)
+        timing = clip_timing(analysis.frames, source.nominal_fps, analysis.last_t_s)
+    return reported(source_path, analysis, timing, description)
+
+
+def estimator_for(
+    source_path: str, config: Config, estimator: Callable[[], EstimatorLike] | None
+) -> EstimatorLike | None:
+    """The pose estimator for ``source_path``: none for a source that carries keypoints
+    (keypoints files, the demo), else ``estimator()``, else the configured MoveNet."""
+    from appliance.sources.spec import carries_keypoints
+
+    if carries_keypoints(source_path):
+        return None
+    if estimator is not None:
+        return estimator()
+    from appliance.pose import PoseEstimator
+
+    return PoseEstimator.from_config(config)
+
+
+def reported(
+    source_path: str,
+    analysis: Analysis,
+    timing: tuple[float, float],
+    description: str,
+    cameras: dict[str, Any] | None = None,
+) -> Reported:
+    """The validated version-1 report of ``analysis`` (``timing``: fps and duration in
+    seconds, from ``clip_timing``); ``cameras`` with a side camera."""
+    from appliance.analyze.report import build_report, validate_report
+
+    fps, duration_s = timing
     report = build_report(
         source=source_path,
         summary=analysis.summary,
@@ -232,6 +254,7 @@ def report_for(
         fps=fps,
         duration_s=duration_s,
         complete=analysis.error is None,
+        cameras=cameras,
     )
     try:
         validate_report(report)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from appliance.analyze.command import Analysis, Reported, make_policy
-from appliance.errors import ApplianceError, BadInput
+from appliance.analyze.command import Analysis, Reported, estimator_for, make_policy, reported
+from appliance.errors import BadInput
 from appliance.types import FormUpdate
 
 if TYPE_CHECKING:
@@ -109,18 +109,8 @@ def report_for_pair(
 ) -> Reported:
     """``report_for`` for a front and a side recording: the version-1 report with the
     ``cameras`` entry and each rep's ``judged_by`` (README.md, "Two cameras")."""
-    from appliance.analyze.report import build_report, clip_timing, validate_report
+    from appliance.analyze.report import clip_timing
     from appliance.sources import open_source
-    from appliance.sources.spec import carries_keypoints
-
-    def make_estimator(path: str) -> EstimatorLike | None:
-        if carries_keypoints(path):
-            return None
-        if estimator is not None:
-            return estimator()
-        from appliance.pose import PoseEstimator
-
-        return PoseEstimator.from_config(config)
 
     with (
         open_source(front_path, config.camera) as front,
@@ -131,31 +121,20 @@ def report_for_pair(
             side_source,
             side_offset_s=side.offset_s,
             mode=mode,
-            estimators=(make_estimator(front_path), make_estimator(side.path)),
+            estimators=(
+                estimator_for(front_path, config, estimator),
+                estimator_for(side.path, config, estimator),
+            ),
             config=config,
             annotate_out=annotate_out,
             max_frames=max_frames,
             progress=progress,
         )
         description = f"{front.description} + side {side_source.description}"
-        fps, duration_s = clip_timing(analysis.frames, front.nominal_fps, analysis.last_t_s)
+        timing = clip_timing(analysis.frames, front.nominal_fps, analysis.last_t_s)
     cameras: dict[str, Any] = {
         "front": front_path,
         "side": side.path,
         "side_offset_s": round(side.offset_s, 3),
     }
-    report = build_report(
-        source=front_path,
-        summary=analysis.summary,
-        cues=analysis.cues,
-        frames=analysis.frames,
-        fps=fps,
-        duration_s=duration_s,
-        complete=analysis.error is None,
-        cameras=cameras,
-    )
-    try:
-        validate_report(report)
-    except ValueError as error:
-        raise ApplianceError(f"internal error: the report breaks interfaces.md: {error}") from error
-    return Reported(report, analysis, description)
+    return reported(front_path, analysis, timing, description, cameras)
