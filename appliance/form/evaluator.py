@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from appliance.errors import BadInput
@@ -144,11 +145,7 @@ class FormEvaluator:
         """The set so far; a rep waiting for its top window is judged now."""
         if self._pending is not None:
             self._flush_pending(self.detector.last_t or 0.0, force=True)
-        always: dict[str, str] = {}
-        for fault in FAULT_IDS:
-            reasons = [rep.unjudged[fault] for rep in self.reps if fault in rep.unjudged]
-            if reasons and len(reasons) == len(self.reps):
-                always[fault] = max(set(reasons), key=reasons.count)
+        always = unjudged_on_every_rep(self.reps)
         views = self._rep_views or [self.views.view]
         view = max(dict.fromkeys(views), key=views.count)  # the view most reps were seen in
         return SetSummary(
@@ -318,6 +315,16 @@ class FormEvaluator:
         self.reps.append(rep)
         self._rep_views.append(view)
         return rep
+
+
+def unjudged_on_every_rep(reps: Sequence[Rep]) -> dict[str, str]:
+    """The faults no rep of ``reps`` could be judged on, each with its commonest reason."""
+    always: dict[str, str] = {}
+    for fault in FAULT_IDS:
+        reasons = [rep.unjudged[fault] for rep in reps if fault in rep.unjudged]
+        if reasons and len(reasons) == len(reps):
+            always[fault] = max(set(reasons), key=reasons.count)
+    return always
 
 
 def _deep_enough(ctx: RepContext) -> bool:

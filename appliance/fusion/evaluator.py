@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from appliance.form.calibration import Baseline
-from appliance.form.evaluator import FormEvaluator, SetSummary
+from appliance.form.evaluator import FormEvaluator, SetSummary, unjudged_on_every_rep
 from appliance.form.thresholds import Thresholds
-from appliance.fusion.merge import CameraRep, fuse, view_rank
+from appliance.fusion.merge import CameraRep, fuse, share_bottom, view_rank
 from appliance.fusion.watch import SideFrame, SideWatch
-from appliance.types import FAULT_IDS, FormUpdate, Pose, Rep
+from appliance.types import FormUpdate, Pose, Rep
 
 # A hinge this deep (trunk from vertical, degrees) shortens the torso by 30 % seen from
 # the front: the mirror's camera neither misses it nor makes it up, whatever the other
@@ -114,23 +114,17 @@ class PairedEvaluator:
 
     def summary(self) -> SetSummary:
         """The set so far, both cameras together; reps still waiting are settled now."""
-        for camera, evaluator in (("front", self.front), ("side", self.side)):
-            self._collect(camera, evaluator)
+        front = self._collect("front", self.front)
+        side = self._collect("side", self.side)
         self._settle(float("inf"), force=True)
         self._ready.clear()
-        front, side = self.front.summary(), self.side.summary()
         views = [max(group, key=lambda r: view_rank(r.view)).view for group in self._fused]
         view = max(dict.fromkeys(views), key=views.count) if views else front.view
-        always: dict[str, str] = {}
-        for fault in FAULT_IDS:
-            if self.reps and all(fault in rep.unjudged for rep in self.reps):
-                reasons = [rep.unjudged[fault] for rep in self.reps]
-                always[fault] = max(set(reasons), key=reasons.count)
         return SetSummary(
             self.mode,
             view,
             tuple(self.reps),
-            always,
+            unjudged_on_every_rep(self.reps),
             front.person_seen or side.person_seen,
             front.frames,
         )
@@ -142,13 +136,14 @@ class PairedEvaluator:
 
     # -- fusing ------------------------------------------------------------------------
 
-    def _collect(self, camera: str, evaluator: FormEvaluator) -> None:
-        """Judge ``evaluator``'s rep still waiting for its top, and take every rep of it
-        not taken yet."""
+    def _collect(self, camera: str, evaluator: FormEvaluator) -> SetSummary:
+        """Judge ``evaluator``'s rep still waiting for its top, take every rep of it not
+        taken yet, and return its summary."""
         summary = evaluator.summary()
         taken = len(self._taken[camera])
         for rep, view in zip(summary.reps[taken:], evaluator.rep_views[taken:], strict=False):
             self._found(camera, rep, view)
+        return summary
 
     def _found(self, camera: str, rep: Rep, view: str) -> None:
         seen = CameraRep(camera, view, rep)
@@ -194,9 +189,7 @@ class PairedEvaluator:
         travel = self.front.stance.travel(rep.start_s, rep.end_s)
         if travel is None:
             return True  # the front camera did not see the lifter then
-        counting = any(
-            r.camera == "front" and r.rep.end_s < rep.start_s for r in self._taken["front"]
-        )
+        counting = any(r.rep.end_s < rep.start_s for r in self._taken["front"])
         if deep and counting:
             # The front camera saw the lifter, had counted this set's reps before and would
             # have seen a hinge this deep: it is the weight set down, no rep. (Before its
@@ -208,7 +201,7 @@ class PairedEvaluator:
 
     def _emit(self, group: list[CameraRep]) -> None:
         rep = fuse(len(self.reps) + 1, group)
-        if any(CameraRep("", "", rep).overlaps(other) for other in self.reps):
+        if any(share_bottom(rep, other) for other in self.reps):
             return  # the same movement as a rep already counted
         # A rep the side camera finished only as it was lost may come after later ones.
         at = sum(other.start_s < rep.start_s for other in self.reps)

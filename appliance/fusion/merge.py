@@ -35,13 +35,15 @@ class CameraRep:
     view: str
     rep: Rep
 
-    def overlaps(self, other: CameraRep | Rep) -> bool:
+    def overlaps(self, other: CameraRep) -> bool:
         """True when the two reps share their bottom: one movement seen twice."""
-        mine, theirs = self.rep, other.rep if isinstance(other, CameraRep) else other
-        return (
-            mine.start_s <= theirs.bottom_s <= mine.end_s
-            or theirs.start_s <= mine.bottom_s <= theirs.end_s
-        )
+        return share_bottom(self.rep, other.rep)
+
+
+def share_bottom(a: Rep, b: Rep) -> bool:
+    """True when either rep's bottom lies within the other: one movement (seconds on one
+    clock)."""
+    return a.start_s <= b.bottom_s <= a.end_s or b.start_s <= a.bottom_s <= b.end_s
 
 
 def better_first(reps: list[CameraRep]) -> list[CameraRep]:
