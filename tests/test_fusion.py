@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from appliance.analyze.command import Reported
 from appliance.analyze.paired import SideSource, report_for_pair
 from appliance.coach import CuePolicy, phrases
 from appliance.config import Config
@@ -50,6 +51,21 @@ def front_alone(front: SyntheticSet) -> FormEvaluator:
         evaluator.update(frame.pose, frame.t_s)
     evaluator.summary()
     return evaluator
+
+
+def analysed_pair(
+    front: SyntheticSet, side: SyntheticSet, entry: dict[str, Any], folder: Path
+) -> Reported:
+    """Both recordings written as keypoints files and analysed as ``analyze FRONT
+    --side-source SIDE --side-offset S`` does."""
+    front.write_jsonl(folder / "front.jsonl")
+    side.write_jsonl(folder / "side.jsonl")
+    return report_for_pair(
+        str(folder / "front.jsonl"),
+        SideSource(str(folder / "side.jsonl"), entry["side_offset_s"]),
+        mode=front.mode,
+        config=Config(),
+    )
 
 
 def labelled_faults(entry: dict[str, Any]) -> list[set[str]]:
@@ -128,14 +144,7 @@ def test_the_report_says_which_camera_judged_each_fault(tmp_path: Path) -> None:
     front, side, entry = make_pair(
         "front_set", 11, reps=3, faults=faults, severity="clear", style="rdl"
     )
-    front.write_jsonl(tmp_path / "front.jsonl")
-    side.write_jsonl(tmp_path / "side.jsonl")
-    reported = report_for_pair(
-        str(tmp_path / "front.jsonl"),
-        SideSource(str(tmp_path / "side.jsonl"), entry["side_offset_s"]),
-        mode=front.mode,
-        config=Config(),
-    )
+    reported = analysed_pair(front, side, entry, tmp_path)
     report = json.loads(json.dumps(reported.report))
     assert report["version"] == 1
     assert len(report["reps"]) == 3
@@ -151,14 +160,7 @@ def test_the_summary_names_the_camera_that_judged_the_faults_the_mirror_cannot_s
     from appliance.analyze.summary import format_summary
 
     front, side, entry = make_pair("front_set", 13, reps=3, style="rdl")
-    front.write_jsonl(tmp_path / "front.jsonl")
-    side.write_jsonl(tmp_path / "side.jsonl")
-    reported = report_for_pair(
-        str(tmp_path / "front.jsonl"),
-        SideSource(str(tmp_path / "side.jsonl"), entry["side_offset_s"]),
-        mode=front.mode,
-        config=Config(),
-    )
+    reported = analysed_pair(front, side, entry, tmp_path)
     text = format_summary(reported.report)
     side_line = next(line for line in text.splitlines() if line.strip().startswith("side camera"))
     assert "rounded_back" in side_line

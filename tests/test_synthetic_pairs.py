@@ -27,6 +27,7 @@ from appliance.synthetic.pair_corpus import PAIR_KEYS, side_alone, write_pair_co
 from appliance.synthetic.pairs import PAIR_SCENARIOS, make_pair
 from appliance.synthetic.scenarios import make_scenario
 from appliance.types import KEYPOINT_INDEX
+from tests.test_synthetic_scenarios import point
 
 CLEAN = Noise.none()
 Pair = tuple[SyntheticSet, SyntheticSet, dict[str, Any]]
@@ -39,17 +40,6 @@ def pair(name: str, seed: int = 1, **kwargs: Any) -> Pair:
     if key not in _MADE:
         _MADE[key] = make_pair(name, seed, **kwargs)
     return _MADE[key]
-
-
-def track(s: SyntheticSet, name: str) -> np.ndarray:
-    """(n, 2) pixel track of a keypoint, the mean of left and right for paired ones."""
-    keys = [name] if name == "nose" else [f"left_{name}", f"right_{name}"]
-    nan = np.full(2, np.nan)
-    rows = [
-        nan if p is None else p.xy_px[[KEYPOINT_INDEX[k] for k in keys]].mean(axis=0)
-        for p in s.poses
-    ]
-    return np.array(rows)
 
 
 def file_track(data: KeypointsData, name: str) -> np.ndarray:
@@ -79,7 +69,7 @@ def width_ratios(s: SyntheticSet) -> np.ndarray:
 
 def torso_lengths(s: SyntheticSet) -> np.ndarray:
     """Hip-to-shoulder length per frame, pixels."""
-    return np.linalg.norm(track(s, "shoulder") - track(s, "hip"), axis=1)
+    return np.linalg.norm(point(s, "shoulder") - point(s, "hip"), axis=1)
 
 
 def frame_at(s: SyntheticSet, t_world: float, offset_s: float = 0.0) -> int:
@@ -123,7 +113,7 @@ def test_the_side_camera_shows_the_trunk_angle_the_lifter_has_at_that_moment() -
     front, side, entry = pair(
         "front_set", 3, reps=4, noise=CLEAN, side_noise=CLEAN, side_offset_s=0.8, side_fps=60.0
     )
-    torso = track(side, "shoulder") - track(side, "hip")
+    torso = point(side, "shoulder") - point(side, "hip")
     seen = np.degrees(np.arctan2(np.abs(torso[:, 0]), -torso[:, 1]))
     local = np.arange(len(side.poses)) / side.fps
 
@@ -191,11 +181,11 @@ def test_a_lifter_walking_in_across_the_mirror_comes_toward_the_side_camera() ->
     front, side, entry = pair("walk_in_turn", 6, walk_from="left", reps=2, noise=CLEAN)
     offset = entry["side_offset_s"]
     first = entry["rep_labels"][0]["start_s"]
-    height = (track(side, "ankle") - track(side, "nose"))[:, 1]
+    height = (point(side, "ankle") - point(side, "nose"))[:, 1]
     seen = np.flatnonzero(np.isfinite(height))
     assert height[seen[0]] < 0.8 * height[frame_at(side, first, offset)]  # far back, small
-    across_side = np.ptp(track(side, "hip")[: frame_at(side, first, offset), 0][seen[:5]])
-    front_hip = track(front, "hip")[: frame_at(front, first), 0]
+    across_side = np.ptp(point(side, "hip")[: frame_at(side, first, offset), 0][seen[:5]])
+    front_hip = point(front, "hip")[: frame_at(front, first), 0]
     assert np.nanmin(front_hip) < 0.25 * front.width  # enters at the front picture's left
     assert across_side < 0.2 * side.width  # ... and comes straight at the side camera
 
@@ -239,7 +229,7 @@ def test_each_camera_draws_its_own_pose_model_noise() -> None:
     )
     residuals = []
     for noisy, clean in ((front, clean_front), (side, clean_side)):
-        residuals.append(track(noisy, "nose")[:, 0] - track(clean, "nose")[:, 0])
+        residuals.append(point(noisy, "nose")[:, 0] - point(clean, "nose")[:, 0])
     n = min(len(r) for r in residuals)
     a, b = residuals[0][:n], residuals[1][:n]
     both = np.isfinite(a) & np.isfinite(b) & (np.abs(a) < 20) & (np.abs(b) < 20)
