@@ -270,15 +270,13 @@ class LiveLoop:
     def _model(self, now: float) -> ScreenModel:
         model = self.session.screen(now)
         status = self.grabber.status
-        camera = {"lost": "lost", "failed": "lost", "starting": "starting"}.get(status, "ok")
+        camera = _camera_trouble(status) or "ok"
         notice = CAMERA_LOST if camera == "lost" else self.session.notice
         diagnostics = self.diagnostics() if self.show_diagnostics else None
         side_camera = model.side_camera
         if self.side is not None:
             side_status = self.side.grabber.status
-            side_camera = {"lost": "lost", "failed": "lost", "starting": "starting"}.get(
-                side_status, side_camera
-            )
+            side_camera = _camera_trouble(side_status) or side_camera
         return replace(
             model,
             camera=camera,
@@ -354,3 +352,9 @@ class LiveLoop:
             self._draw()
             time.sleep(1.0 / self.options.display_hz)
         return 0
+
+
+def _camera_trouble(grabber_status: str) -> str | None:
+    """What the screen says of a camera whose grabber reports ``grabber_status``:
+    ``"lost"`` (lost or failed), ``"starting"``, or ``None`` when it is delivering."""
+    return {"lost": "lost", "failed": "lost", "starting": "starting"}.get(grabber_status)
