@@ -6,6 +6,7 @@ the hidden one). Pixel coordinates: x right, y down. Angles in degrees.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -61,6 +62,8 @@ class FrameFeatures:
     midline: bool  # both ears, both shoulders and both hips seen: the mid_* are middles
     # Knee flexion (degrees) averaged over the legs seen (hip, knee, ankle), else the near one.
     knees_flexion_deg: float
+    # The shorter arm's shoulder→elbow→wrist path (pixels) when both arms are seen, else 0.
+    arms_px: float = 0.0
 
     def seen(self, *parts: str, min_score: float) -> bool:
         """True when every named part scores at least ``min_score``."""
@@ -204,8 +207,28 @@ def extract(
         mid_ear=_middle(point(_EARS[0]), point(_EARS[1]), min_score),
         knees_flexion_deg=_knees_flexion(rows, w, h, side, min_score),
         midline=all(rows[i][2] >= min_score for pair in (_EARS, _SHOULDERS, _HIPS) for i in pair),
+        arms_px=_arms(rows, w, h, min_score),
     )
     return features
+
+
+def _arms(rows: list[list[float]], w: int, h: int, min_score: float) -> float:
+    """The shorter of the two arms' shoulder→elbow→wrist paths (pixels), 0 unless every
+    joint of both arms is seen. An arm only ever looks shorter than it is (bent, or
+    pointing at the camera), and the shorter one is the safe bound when a swapped keypoint
+    lengthens the other."""
+    paths = []
+    for index in _SIDE_INDEX.values():
+        joints = [rows[index[p]] for p in ("shoulder", "elbow", "wrist")]
+        if min(j[2] for j in joints) < min_score:
+            return 0.0
+        paths.append(
+            sum(
+                math.hypot((a[1] - b[1]) * w, (a[0] - b[0]) * h)
+                for a, b in itertools.pairwise(joints)
+            )
+        )
+    return min(paths)
 
 
 def _feet(left: Point, right: Point, min_score: float) -> Point:

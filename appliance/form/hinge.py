@@ -23,6 +23,11 @@ _REFERENCE_SHARE = 0.9  # the reference torso: this percentile of the recent len
 # Hip-to-shoulder over knee-to-ankle is 1.17 in anthropometric tables (Drillis & Contini);
 # a shin tilted forward toward the camera looks up to 10 % shorter: the lower bound.
 _TORSO_PER_SHANK = 1.05
+# Hip-to-shoulder over shoulder→elbow→wrist is 0.87 in the same tables (0.288 / (0.186 +
+# 0.146) of height); 0.70 leaves 20 % for long arms and keypoints placed off the joints.
+# Arms hanging to a bar on the floor stay across the line of sight while shins and trunk
+# foreshorten: the bound that holds at a floor set-up, where the shins' does not.
+_TORSO_PER_ARM = 0.70
 
 
 class HingeSignal:
@@ -32,10 +37,12 @@ class HingeSignal:
         self.th = thresholds
         # (t_s, torso_px, shank_px or 0 when unseen) over the last ``torso_window_s``
         self._torso: deque[tuple[float, float, float]] = deque()
+        self._arms: deque[tuple[float, float]] = deque()  # (t_s, arms_px) when both seen
 
     def reset(self) -> None:
         """Somebody new."""
         self._torso.clear()
+        self._arms.clear()
 
     def update(self, features: FrameFeatures, view: str, facing: float) -> float:
         """The inclination now (degrees) in ``view``; ``facing`` +1/-1 which way a
@@ -49,6 +56,10 @@ class HingeSignal:
         )
         while self._torso[0][0] < t - self.th.torso_window_s:
             self._torso.popleft()
+        if features.arms_px > 0.0:
+            self._arms.append((t, features.arms_px))
+        while self._arms and self._arms[0][0] < t - self.th.torso_window_s:
+            self._arms.popleft()
         if view == "side":
             # Side-on a shorter torso is rounding or noise: the angle itself, and leaning
             # back past vertical (a lockout's overextension) is no way down into a hinge.
@@ -73,11 +84,14 @@ class HingeSignal:
     def reference_torso(self) -> float:
         """The lifter's standing torso length at their distance now (pixels): a high
         percentile of the lengths of the last ``torso_window_s``, and never under what the
-        shins say it must be (body proportions: a set that starts bent over the bar has
-        shown no standing torso yet, but its shins stand nearly upright)."""
+        shins or the arms say it must be (body proportions: a set that starts bent over the
+        bar has shown no standing torso yet; its arms hang to the bar at full length, and its
+        shins stand nearly upright unless the knees bend toward the camera)."""
         lengths = sorted(length for _, length, _ in self._torso)
         if not lengths:
             return 0.0
         shanks = sorted(shank for _, _, shank in self._torso if shank > 0.0)
         from_shins = _TORSO_PER_SHANK * shanks[len(shanks) // 2] if shanks else 0.0
-        return max(lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))], from_shins)
+        arms = sorted(arms for _, arms in self._arms)
+        from_arms = _TORSO_PER_ARM * arms[len(arms) // 2] if arms else 0.0
+        return max(lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))], from_shins, from_arms)
