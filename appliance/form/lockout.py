@@ -47,7 +47,7 @@ def first_stop_extension(ctx: RepContext) -> float | None:
         level = median([s.hinge_deg for s in later])
         # Clearly short of upright (the slow, jittery end of a good ascent is no stall),
         # well up from the bottom (a squat's trunk holds still while the knees drive).
-        stalled = moved <= th.stall_deg and knees <= 2.0 * th.stall_deg
+        stalled = moved <= th.stall_deg and knees <= th.stall_knee_deg
         risen = w.peak_deg - level >= th.lockout_share * (w.peak_deg - w.top_deg)
         if th.stall_min_deg <= level <= th.top_max_deg and stalled and risen:
             return median([s.features.hip_extension_deg(ctx.facing) for s in later])

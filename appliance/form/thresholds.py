@@ -136,13 +136,16 @@ class Thresholds:
     incomplete_lockout_deg: float = 12.0
     incomplete_lockout_uncalibrated_deg: float = 20.0
     # The top is also where the drive up first stalled: the trunk moving no more than
-    # this (deg) for this long (s), and the knees no more than twice that, between
+    # this (deg) for this long (s), and the knees no more than ``stall_knee_deg``, between
     # ``stall_min_deg`` and ``top_max_deg`` of lean (a lifter who stops short and only
     # straightens when the set is over has not locked out that rep; mild incomplete
     # lockouts stop at 20°, good ascents slow down within about 12° of upright).
     stall_deg: float = 3.0
     stall_s: float = 0.25
     stall_min_deg: float = 15.0
+    # A squat's ascent drives the knees 20°+ in a stall's 0.25 s while its trunk holds;
+    # keypoint noise on a still knee reads up to about 8° at 15 fps: between the two.
+    stall_knee_deg: float = 12.0
     # hyperextension: the trunk behind the leg line at the top. Calibrated, past standing
     # by this: synthetic good -9° to 0°, faulty -17° to -31°. Without calibration against
     # standing tall: real good barbell lockouts read to -28° (the bar pulls the hip keypoint
