@@ -122,6 +122,18 @@ def test_a_side_camera_that_fails_mid_set_leaves_every_rep_counted(failure: str)
     assert all("hyperextension" in r.unjudged for r in after)
 
 
+def test_reps_the_low_mirror_camera_runs_together_are_each_counted_with_the_side_camera() -> None:
+    # Every lockout stops 35° short: from a camera at 0.9 m the mirror's camera reads one
+    # top as still bent over and runs two reps into one; the side camera sees both.
+    front, side, entry = make_pair(
+        "front_set", 22, reps=8, style="dowel", severity="clear", camera_height_m=0.9,
+        faults={i: ["incomplete_lockout"] for i in range(1, 9)},
+    )  # fmt: skip
+    assert len(front_alone(front).reps) == 7
+    evaluator, _, _ = fused(front, side, entry)
+    assert len(evaluator.reps) == 8
+
+
 def test_someone_walking_past_the_mirror_toward_the_side_camera_is_no_rep() -> None:
     for seed in range(4):
         front, side, entry = make_pair("pickup_only", seed)

@@ -97,6 +97,11 @@ class RepDetector:
         self.signal = 0.0
 
     @property
+    def floor_set(self) -> bool:
+        """This set is pulled from the floor: it ends with the weight set down there."""
+        return self._floor_set
+
+    @property
     def phase(self) -> str:
         """``standing``, ``descending``, ``bottom`` or ``ascending`` (``standing`` also
         before anything is known)."""

@@ -180,8 +180,13 @@ class PairedEvaluator:
         side_saw = self.watch.covered(rep.start_s, rep.end_s)
         deep = rep.metrics.get("trunk_angle_deg", 0.0) >= _PLAIN_FROM_FRONT_DEG
         if seen.camera == "front":
-            if not side_saw or deep:
+            if not side_saw:
                 return True
+            if deep:
+                # The mirror's camera makes up no hinge this deep, but from the front it may
+                # miss that the set is pulled from the floor and count the weight set down
+                # at the end; the side camera, pulling the same set, did not.
+                return not (self.side.detector.floor_set and self._counting("side", rep))
             return view_rank(seen.view) > view_rank(self.watch.view(rep.start_s, rep.end_s))
         # The side camera found it (the front camera misses shallow hinges), but walking
         # toward the side camera hardly moves the feet in its picture: the front camera
@@ -189,15 +194,20 @@ class PairedEvaluator:
         travel = self.front.stance.travel(rep.start_s, rep.end_s)
         if travel is None:
             return True  # the front camera did not see the lifter then
-        counting = any(r.rep.end_s < rep.start_s for r in self._taken["front"])
-        if deep and counting:
-            # The front camera saw the lifter, had counted this set's reps before and would
-            # have seen a hinge this deep: it is the weight set down, no rep. (Before its
-            # first rep it may lack the lifter's standing torso: a floor start.)
+        if deep and self.front.detector.floor_set and self._counting("front", rep):
+            # The front camera saw the lifter pull this set from the floor, had counted its
+            # reps before and would have seen a hinge this deep: it is the weight set down,
+            # no rep. (Before its first rep it may lack the lifter's standing torso: a
+            # floor start. Outside a floor set it may have run two reps into one, when an
+            # incomplete lockout between them reads as still bent over.)
             return False
         th = self.front.th
         limit = th.planted_feet_torso if travel.on == "feet" else th.planted_hips_torso
         return travel.distance <= limit
+
+    def _counting(self, camera: str, rep: Rep) -> bool:
+        """``camera`` had counted reps of this set before ``rep`` began."""
+        return any(r.rep.end_s < rep.start_s for r in self._taken[camera])
 
     def _emit(self, group: list[CameraRep]) -> None:
         rep = fuse(len(self.reps) + 1, group)
