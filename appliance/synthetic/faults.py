@@ -32,6 +32,9 @@ CONFLICTS: tuple[frozenset[str], ...] = (
     frozenset({"squatting", "locked_knees"}),
     frozenset({"squatting", "shallow_hinge"}),
     frozenset({"incomplete_lockout", "hyperextension"}),
+    # A clear shallow hinge bottoms out at 25°, a clear incomplete lockout stops at 35°:
+    # together the "lockout" would lie below the bottom, a movement no lifter makes.
+    frozenset({"shallow_hinge", "incomplete_lockout"}),
 )
 DEFAULT_SEVERITY = 0.8
 """Severity (0..1) used when none is given: between mild and clear."""
