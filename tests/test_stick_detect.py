@@ -31,8 +31,10 @@ Image = npt.NDArray[np.uint8]
 
 @pytest.fixture(scope="module")
 def photo(model_dir: Path) -> tuple[Image, Pose]:
-    """The peer's standing woman, facing the camera, and her keypoints."""
-    frames, _fps = read_frames(need(PEER_DATA / "image1.png"), 1)
+    """The peer's woman standing on one leg on a balcony, facing the camera (a railing
+    behind her), and her keypoints. (A photo of the stick renderer's "tune-extra" split:
+    the detector may be tuned on it; the held-out split's photos are only measured.)"""
+    frames, _fps = read_frames(need(PEER_DATA / "image3.jpeg"), 1)
     estimator = PoseEstimator.from_config(Config())
     return frames[0], estimator.estimate_still(frames[0])
 
@@ -77,7 +79,8 @@ def test_one_missed_frame_does_not_lose_the_stick(photo: tuple[Image, Pose]) -> 
     without = photo[0]
     tracker = StickTracker(every=1)
     seen = [tracker.update(img, photo[1], i / 30) for i, img in enumerate([with_stick] * 3)]
-    assert all(s is not None and not s.tracked for s in seen)
+    assert all(s is None or not s.tracked for s in seen)  # a faint first sighting waits
+    assert seen[-1] is not None  # for a second one, on the next frame
     carried = tracker.update(without, photo[1], 3 / 30)
     assert carried is not None
     assert carried.tracked
@@ -91,7 +94,7 @@ def test_pose_json_reports_the_stick_or_null(photo: tuple[Image, Pose], tmp_path
     picture = tmp_path / "with-stick.png"
     seq = rendered(photo, "level")
     cv2.imwrite(str(picture), cv2.cvtColor(seq.images[0], cv2.COLOR_RGB2BGR))
-    done = hinge_mirror("pose", str(picture), str(PEER_DATA / "image1.png"), "--json")
+    done = hinge_mirror("pose", str(picture), str(PEER_DATA / "image3.jpeg"), "--json")
     assert done.returncode == 0, done.stderr
     with_stick, without = json.loads(done.stdout)
     stick = with_stick["stick"]

@@ -2,20 +2,22 @@
 
 A stick 2.5-3.2 cm thick shows as a thin stripe that differs from the picture on *both*
 sides (brighter or darker); the edge of a back, a shirt, an arm, a door jamb or a rack
-upright differs on one side only, or is far wider. ``bar_support`` samples the working
-picture across the line at points spread over its seen parts and returns the fraction
-of them that look like such a stripe.
+upright differs on one side only, or is far wider. ``stripe`` samples the working picture
+across a line at points along it and says, at each, how strongly such a stripe runs there
+and how bright its middle is (one stick is one material: its brightness stays much the
+same along it, where the things it lines up with by chance differ).
 
-Units: working pixels of the ``Patch`` (see ``appliance.stick.lines``); grey levels 0..255.
+Units: positions in frame pixels (converted to the working pixels of the ``Patch``, see
+``appliance.stick.lines``); grey levels 0..255.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from appliance.stick.lines import Patch
 
@@ -25,105 +27,67 @@ HALF_WIDTH = 0.032
 MIN_CONTRAST = 6.0
 """Grey levels a stripe must differ from both its sides by."""
 
-STEP_RATIO = 0.1
+SIDE = (1.0, 2.5)
+"""Working pixels past the stick's edge where its sides are read: close enough that a bar
+a few times thicker (a door jamb, a rack upright) fills them too."""
+
+STEP_RATIO = 0.5
 """A stripe differs from its weaker side by at least this fraction of the step between
 its two sides."""
 
-SAMPLES = 24
-
-
-def bar_support(
-    patch: Patch,
-    point: tuple[float, float],
-    direction: tuple[float, float],
-    spans: Sequence[tuple[float, float]],
-    body_scale: float,
-) -> float:
-    """The fraction (0..1) of sample points along the line's seen ``spans`` (frame pixels
-    from ``point`` along the unit ``direction``) where a thin stripe runs along it."""
-    total = sum(b - a for a, b in spans)
-    if total <= 0:
-        return 0.0
-    ts: list[float] = []
-    for a, b in spans:
-        n = max(1, round(SAMPLES * (b - a) / total))
-        ts.extend(a + (np.arange(n) + 0.5) * (b - a) / n)
-    best = stripe(patch, point, direction, np.asarray(ts), body_scale)
-    return float(np.mean(best >= MIN_CONTRAST)) if len(best) else 0.0
+Floats = npt.NDArray[np.float64]
 
 
 def stripe(
     patch: Patch,
     point: tuple[float, float],
     direction: tuple[float, float],
-    ts: np.ndarray,
+    ts: Floats,
     body_scale: float,
-) -> np.ndarray:
-    """How strongly (grey levels) a thin stripe runs along the line at each of ``ts``
-    (frame pixels from ``point`` along the unit ``direction``)."""
+    max_shift: float = 2.5,
+) -> tuple[Floats, Floats, Floats]:
+    """At each of ``ts`` (frame pixels from ``point`` along the unit ``direction``): how
+    strongly (grey levels, 0 for none) a thin stripe runs along the line within
+    ``max_shift`` working pixels of it, the grey level of that stripe's middle, and how far
+    from the line it runs (frame pixels along ``(-uy, ux)`` for ``direction`` ``(ux, uy)``:
+    a quarter turn clockwise on the screen, where y points down)."""
     hw = max(1.0, HALF_WIDTH * body_scale * patch.scale)
     t = ts * patch.scale
     px, py = patch.to_work(*point)
-    ux, uy = direction
-    nx, ny = -uy, ux
-    reach = hw + 4.5
+    ux, uy = patch.turn(*direction)
+    nx, ny = patch.turn(-direction[1], direction[0])
+    reach = hw + SIDE[1] + max_shift
     d = np.arange(-reach, reach + 1e-6, 0.5)
     xs = (px + t[:, None] * ux + d[None, :] * nx).astype(np.float32)
     ys = (py + t[:, None] * uy + d[None, :] * ny).astype(np.float32)
-    grey = patch.grey.astype(np.float32)
-    values = cv2.remap(grey, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    best = np.zeros(len(t))
-    for shift in np.arange(-2.5, 2.51, 0.5):
-        rel = d - shift
-        centre = values[:, np.abs(rel) <= max(0.6, 0.7 * hw)].mean(axis=1)
-        left = values[:, (rel >= -(hw + 3.5)) & (rel <= -(hw + 1.0))].mean(axis=1)
-        right = values[:, (rel >= hw + 1.0) & (rel <= hw + 3.5)].mean(axis=1)
-        a, b = centre - left, centre - right
-        same = np.sign(a) == np.sign(b)
-        weaker = np.minimum(np.abs(a), np.abs(b))
-        # A step edge with a thin halo (compression ringing) differs a little from both
-        # sides but far more from one than the other: not a stripe.
-        response = np.where(same & (weaker >= STEP_RATIO * np.abs(left - right)), weaker, 0.0)
-        best = np.maximum(best, response)
-    return best
+    values = cv2.remap(patch.grey, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    # Means over runs of columns (offsets across the line), for every shift at once,
+    # from running sums: ``(len(ts), len(shifts))`` each.
+    sums = np.zeros((len(t), len(d) + 1))
+    np.cumsum(values, axis=1, out=sums[:, 1:])
+    shifts = np.arange(-max_shift, max_shift + 0.01, 0.5)
 
+    def mean(lo: Floats, hi: Floats) -> Floats:
+        a, b = np.searchsorted(d, lo - 1e-6), np.searchsorted(d, hi + 1e-6, "right")
+        return (sums[:, b] - sums[:, a]) / np.maximum(1, b - a)
 
-def extend(
-    patch: Patch,
-    point: tuple[float, float],
-    direction: tuple[float, float],
-    lo: float,
-    hi: float,
-    body_scale: float,
-    limit: float,
-) -> tuple[float, float]:
-    """``(lo, hi)`` pushed outward (frame pixels along the line) while the stripe goes on,
-    by at most ``limit`` pixels each way: line detectors often stop short of a thin
-    stick's ends or break it where it crosses a busy background."""
-    step = 1.0 / patch.scale  # one working pixel
-    out = []
-    for sign, start in ((1.0, hi), (-1.0, lo)):
-        ts = start + sign * step * np.arange(1, max(2, int(limit / step)))
-        wx, wy = patch.to_work(point[0], point[1])
-        xs = wx + ts * patch.scale * direction[0]
-        ys = wy + ts * patch.scale * direction[1]
-        h, w = patch.grey.shape
-        inside = (xs >= 1) & (ys >= 1) & (xs <= w - 2) & (ys <= h - 2)
-        ts = ts[: int(np.argmin(inside)) if not inside.all() else len(ts)]
-        if len(ts) == 0:
-            out.append(start)
-            continue
-        strong = stripe(patch, point, direction, ts, body_scale) >= MIN_CONTRAST
-        end, misses = start, 0
-        for t, ok in zip(ts, strong, strict=True):
-            if ok:
-                end, misses = float(t), 0
-            else:
-                misses += 1
-                if misses > 2:
-                    break
-        out.append(end)
-    return out[1], out[0]
+    half = max(0.6, 0.7 * hw)
+    centre = mean(shifts - half, shifts + half)
+    left = mean(shifts - hw - SIDE[1], shifts - hw - SIDE[0])
+    right = mean(shifts + hw + SIDE[0], shifts + hw + SIDE[1])
+    a, b = centre - left, centre - right
+    weaker = np.minimum(np.abs(a), np.abs(b))
+    # A step edge with a thin halo (compression ringing) differs a little from both sides
+    # but far more from one than the other: not a stripe.
+    stripe_like = (np.sign(a) == np.sign(b)) & (weaker >= STEP_RATIO * np.abs(left - right))
+    response = np.where(stripe_like, weaker, 0.0)
+    k = np.argmax(response, axis=1)
+    rows = np.arange(len(t))
+    best = response[rows, k]
+    seen = best > 0
+    level = np.where(seen, centre[rows, k], 0.0)
+    where = np.where(seen, shifts[k], 0.0)
+    return best, level, where / patch.scale
 
 
 def unit(dx: float, dy: float) -> tuple[float, float]:

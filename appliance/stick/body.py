@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
-
 from appliance.types import KEYPOINT_INDEX, Pose
 
 MIN_SCORE = 0.2
 """Keypoint confidence (0..1) below which a point is not used."""
+
+FACE_AHEAD = 0.06
+"""Of the torso: how far the nose must lie ahead of the ears (square to the torso) for the
+face's direction, and so the back's, to count as told."""
 
 Point = tuple[float, float]
 
@@ -27,9 +28,10 @@ class Body:
 
     ``axis``: unit vector from the hips' midpoint to the shoulders' midpoint. ``elbows``:
     the elbow points seen (0, 1 or 2). ``head``: the ear (else nose) point used for the
-    back of the head, or ``None``. ``facing``: +1 when the face points to +x of the image,
-    -1 to -x, 0 when it cannot be told (front or back view). ``spread``: the shoulders'
-    horizontal spread over the torso length (large facing the camera, small side-on).
+    back of the head, or ``None``. ``back``: the unit vector square to ``axis`` that points
+    from the chest to the back (away from the face), or ``None`` when the face does not
+    tell (front or back view, head unseen). ``spread``: the shoulders' horizontal spread
+    over the torso length (large facing the camera, small side-on).
     """
 
     shoulders: Point
@@ -39,7 +41,7 @@ class Body:
     elbows: tuple[Point, ...]
     wrists: tuple[Point, ...]
     head: Point | None
-    facing: int
+    back: Point | None
     spread: float
     shoulder_pts: tuple[Point, ...]
 
@@ -54,11 +56,9 @@ class Body:
         )
 
 
-def _point(xy: npt.NDArray[np.float64], scores: npt.NDArray[np.float32], name: str) -> Point | None:
-    i = KEYPOINT_INDEX[name]
-    if float(scores[i]) < MIN_SCORE:
-        return None
-    return (float(xy[i, 0]), float(xy[i, 1]))
+def _point(rows: list[list[float]], width: int, height: int, name: str) -> Point | None:
+    y, x, score = rows[KEYPOINT_INDEX[name]]
+    return (x * width, y * height) if score >= MIN_SCORE else None
 
 
 def _mid(a: Point | None, b: Point | None) -> Point | None:
@@ -69,13 +69,28 @@ def _mid(a: Point | None, b: Point | None) -> Point | None:
     return ((a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0)
 
 
+_LAST: tuple[Pose | None, Body | None] = (None, None)
+
+
 def body_of(pose: Pose | None) -> Body | None:
-    """The body measures of ``pose``, or ``None`` without a person, shoulders and hips."""
+    """The body measures of ``pose``, or ``None`` without a person, shoulders and hips.
+    (The last pose's answer is kept: the tracker, the rep judge and the set-up check all
+    ask about the same pose each frame.)"""
+    global _LAST
     if pose is None or not pose.person_present:
         return None
-    xy, scores = pose.xy_px, pose.scores
-    ls, rs = _point(xy, scores, "left_shoulder"), _point(xy, scores, "right_shoulder")
-    lh, rh = _point(xy, scores, "left_hip"), _point(xy, scores, "right_hip")
+    if _LAST[0] is pose:
+        return _LAST[1]
+    body = _measure(pose)
+    _LAST = (pose, body)
+    return body
+
+
+def _measure(pose: Pose) -> Body | None:
+    rows: list[list[float]] = pose.yx_score.tolist()
+    size = (pose.width, pose.height)
+    ls, rs = _point(rows, *size, "left_shoulder"), _point(rows, *size, "right_shoulder")
+    lh, rh = _point(rows, *size, "left_hip"), _point(rows, *size, "right_hip")
     shoulders, hips = _mid(ls, rs), _mid(lh, rh)
     if shoulders is None or hips is None:
         return None
@@ -84,16 +99,22 @@ def body_of(pose: Pose | None) -> Body | None:
     if torso < 8.0:
         return None
     elbows = tuple(
-        p for p in (_point(xy, scores, "left_elbow"), _point(xy, scores, "right_elbow")) if p
+        p for p in (_point(rows, *size, "left_elbow"), _point(rows, *size, "right_elbow")) if p
     )
     wrists = tuple(
-        p for p in (_point(xy, scores, "left_wrist"), _point(xy, scores, "right_wrist")) if p
+        p for p in (_point(rows, *size, "left_wrist"), _point(rows, *size, "right_wrist")) if p
     )
-    ear = _mid(_point(xy, scores, "left_ear"), _point(xy, scores, "right_ear"))
-    nose = _point(xy, scores, "nose")
-    facing = 0
-    if ear is not None and nose is not None and abs(nose[0] - ear[0]) > 0.08 * torso:
-        facing = 1 if nose[0] > ear[0] else -1
+    ear = _mid(_point(rows, *size, "left_ear"), _point(rows, *size, "right_ear"))
+    nose = _point(rows, *size, "nose")
+    back = None
+    if ear is not None and nose is not None:
+        # The face points where the nose lies from the ears, measured square to the torso
+        # (not along the image's x: in a deep hinge the torso is level and the face
+        # points down).
+        nx, ny = -dy / torso, dx / torso
+        ahead = (nose[0] - ear[0]) * nx + (nose[1] - ear[1]) * ny
+        if abs(ahead) > FACE_AHEAD * torso:
+            back = (-nx, -ny) if ahead > 0 else (nx, ny)
     spread = abs(ls[0] - rs[0]) / torso if ls is not None and rs is not None else 0.0
     return Body(
         shoulders=shoulders,
@@ -103,7 +124,7 @@ def body_of(pose: Pose | None) -> Body | None:
         elbows=elbows,
         wrists=wrists,
         head=ear if ear is not None else nose,
-        facing=facing,
+        back=back,
         spread=spread,
         shoulder_pts=tuple(p for p in (ls, rs) if p is not None),
     )

@@ -1,57 +1,93 @@
-"""Find the drill's stick in one frame: a long straight line where the keypoints say a stick
-must lie.
+"""Find the drill's stick in one frame: a long, thin, straight stripe where the body says a
+stick must lie.
 
-Across the back (coaching.md, "Drill mode"): facing the mirror, a near-horizontal line at
-elbow height crossing the body, sticking out past the elbows, often in two pieces (the
-torso hides its middle). Along the spine: side-on, a line parallel to the torso just
-behind it, from behind the head to the tailbone. Side-on the across stick is only a stub
-and front-on the along stick hides behind the body: those are left to the body's
-keypoints.
+The keypoints give each hold a band where its stick can be (``band_for``):
+
+- **across** the back (facing the mirror; coaching.md, "Drill mode"): a near-horizontal
+  line through the crooks of the elbows, sticking out past both; the torso hides its
+  middle when the lifter faces the camera. Band: within 35° of level, from 0.32 S above
+  the elbows' midpoint to 0.32 S below it (0.75 S for a stick already held: one sliding
+  down the back), 2.1 S either side of it.
+- **along** the spine (side-on): a line touching the back of the head and the tailbone,
+  so a little behind the ears and the hips. Band: within 15° of the hips-to-head
+  direction, from 0.25 S in front of that line to 0.45 S behind it, 0.9 S past the hips
+  and past the head.
+
+Side-on the across stick is only a stub and front-on the along stick hides behind the
+body: those are left to the keypoints.
+
+A look (``look``) cuts the band out as a strip turned along it (``lines.strip_of``),
+finds straight segments in it (``lines.find_segments``) and merges those on one line (the
+torso or a forearm cuts a stick in pieces). Each of the best few lines is put onto the thin
+stripe that runs along it (``refit``: LSD follows one edge of a thin stick), and the stripe
+profile along the whole band (``bar.stripe``) gives the stick's seen part (``seen_part``):
+the segments that are stripe of one brightness, joined over gaps the body explains (the
+torso between the elbows, a forearm) or short ones, pushed on while the stripe goes on.
+Then the body's checks (``_score``): across, both ends out past the elbows about equally
+(held by the middle), 1-3 S end to end, and not running on to the band's end (longer than
+any stick: a racked or dropped barbell, a shelf, a lintel); along, close to the head and
+the hips. A stick held is looked for in a narrower band round where it was
+(``near_band``).
 
 Every tolerance is a fraction of the body's scale ``S`` (pixels; the torso's length, or
-the shoulders' spread where the torso is foreshortened by a hinge toward the camera).
+the shoulders' spread x 1.3 where the torso is foreshortened by a hinge toward the camera).
 The stick is 1-1.5 m long and about 3 cm thick against a torso of about 0.5 m.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
 
 import numpy as np
 
-from appliance.stick.bar import bar_support, extend
-from appliance.stick.body import Body, body_of
-from appliance.stick.lines import LINE_METHOD, Region, Segments, clip_region, find_segments
+from appliance.stick.bar import MIN_CONTRAST, stripe, unit
+from appliance.stick.body import Body, Point, body_of
+from appliance.stick.lines import LINE_METHOD, Patch, Segments, find_segments, strip_of
 from appliance.types import Pose, RGBImage, Stick
 
 ACROSS_MAX_TILT_DEG = 35.0  # image angle from horizontal for a stick across the back
-ACROSS_MAX_OFFSET = 0.32  # of S: line from the elbows' midpoint (a held bar is ~0.5 S below)
+ACROSS_ABOVE = 0.32  # of S: how far above the elbows' midpoint the stick may lie
+ACROSS_MAX_OFFSET = 0.32  # of S: ... and below it, for a stick not yet held
 ACROSS_MAX_SLID = 0.75  # of S below the elbows: where a held stick is still followed
+ACROSS_REACH = 2.1  # of S either side of the elbows' midpoint: the band's length
 ACROSS_MIN_COVER = 0.45  # of S: seen length of the line
-ACROSS_MIN_EXTENT = 1.0  # of S: end to end
-ACROSS_MAX_EXTENT = 3.6  # of S: longer is a barbell, a shelf or a door lintel
-ALONG_MAX_OFF_AXIS_DEG = 18.0  # angle from the torso's axis
-ALONG_MAX_BEHIND = 0.55  # of S: the stick lies behind the shoulder-hip line, at most this far
-ALONG_MAX_HEAD_GAP = 0.45  # of S: from the back of the head to the line
-ALONG_MIN_COVER = 0.6  # of S
-ALONG_MAX_PAST_HIPS = 0.75  # of S beyond the hips along the axis: further is a door frame
-ALONG_MAX_PAST_HEAD = 1.1  # of S beyond the shoulders toward the head
+ACROSS_EXTENT = (1.0, 3.0)  # of S end to end: a stick up to 1.5 m on a torso of 0.5 m
+ACROSS_PAST_ELBOW = 0.05  # of S: each end lies at least this far beyond its elbow
+ACROSS_CENTRED = 0.3  # of S: the stick's middle lies this close to the elbows' midpoint
+ALONG_BEHIND = 0.2  # of S: the stick's line lies this far behind the ears and the hips
+ALONG_BAND = (-0.25, 0.45)  # of S from that line (positive: further back)
+ALONG_MAX_DEG = 15.0  # angle from the hips-to-head direction
+ALONG_PAST = 0.9  # of S: the band goes this far past the hips and the head
+ALONG_MIN_COVER = 0.6  # of S: seen length of the line
+ALONG_MIN_SPAN = 0.6  # of the hips-to-head distance: end to end at least
+NEAR = 0.2  # of S: a held stick is looked for this far either side of where it was
+NEAR_DEG = 8.0  # ... and within this angle of it
+NEAR_PAST = 0.5  # of S: and this far past its ends (within the hold's band)
 MERGE_ANGLE_DEG = 8.0  # segments of one line differ by at most this much...
 MERGE_OFFSET = 0.07  # ... and lie within this (of S) of each other's line...
 MERGE_GAP = {"across": 1.6, "along": 0.5}  # ... with gaps along it up to this (of S)
+OPEN_GAP = 0.15  # of S: a gap in a stick's stripe that nothing explains
+RUNS_ON = 0.15  # of S: a seen part ending this close to its band's end runs on past it
+BODY_GAP = {"across": 1.8, "along": 0.6}  # of S: a gap where the body may hide the stick
+LEVEL_TOL = 40.0  # grey levels: one stick's middle stays this close to its median
+RELATIVE_CONTRAST = 0.3  # of the stripe's median contrast on the segments: still the stick
+MIN_RUN = 3  # working pixels: shorter segments are texture
+PIECE_STRIPE = 0.25  # of a segment's length: stripe of the stick's brightness on a piece
+CANDIDATES = 3  # lines (longest seen first) whose stripe profile is looked at
+MAX_SEGMENTS = 24  # the longest segments in a band that are merged into lines
+REFIT_SAMPLES = 64  # points along a line's segments where the stripe is sought
+REFIT_HITS = 0.4  # of them that must show it
+STRIP_MARGIN = 0.12  # of S: the strip searched reaches this far past the band's offsets
 FRONT_SPREAD = 0.3  # shoulders' spread / torso above which the across stick shows as a line
 SIDE_SPREAD = 0.45  # ... below which the along stick shows as a line (face seen side-on)
-MIN_BAR = 0.5  # of the samples along a line that must look like a thin stripe
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
     """Segments merged into one straight line: a point on it, its unit direction (x >= 0),
-    the extent of the seen parts along it (``lo``, ``hi``: pixels from the point), and how
-    much of that extent is covered by seen segments (pixels)."""
+    the extent of the seen parts along it (``lo``, ``hi``: pixels from the point), how
+    much of that extent is covered by seen segments (pixels), and the seen spans."""
 
     px: float
     py: float
@@ -80,12 +116,127 @@ class Line:
         return math.degrees(math.atan2(-self.uy, self.ux))
 
 
+@dataclass(frozen=True, slots=True)
+class Band:
+    """Where one hold's stick can lie (frame pixels): lines within ``max_deg`` of the unit
+    direction ``u``, whose offset from ``origin`` along the unit normal ``n`` lies in
+    ``off``, searched from ``reach[0]`` to ``reach[1]`` along ``u``."""
+
+    hold: str
+    origin: Point
+    u: Point
+    n: Point
+    off: tuple[float, float]
+    reach: tuple[float, float]
+    max_deg: float
+
+    def at(self, t: float, o: float) -> Point:
+        """The point ``t`` pixels along ``u`` and ``o`` along ``n`` from the origin."""
+        return (
+            self.origin[0] + t * self.u[0] + o * self.n[0],
+            self.origin[1] + t * self.u[1] + o * self.n[1],
+        )
+
+    def coords(self, x: float, y: float) -> tuple[float, float]:
+        """``(t, o)`` of a frame point: pixels along ``u`` and ``n`` from the origin."""
+        dx, dy = x - self.origin[0], y - self.origin[1]
+        return (dx * self.u[0] + dy * self.u[1], dx * self.n[0] + dy * self.n[1])
+
+
 def body_scale(body: Body) -> float:
     """``S``: the torso's length, or the shoulders' spread (x 1.3) when that is larger."""
     if len(body.shoulder_pts) == 2:
         (ax, ay), (bx, by) = body.shoulder_pts
         return max(body.torso_px, 1.3 * math.hypot(ax - bx, ay - by))
     return body.torso_px
+
+
+def _across_anchor(body: Body) -> Point:
+    """The elbows' midpoint, or where it would be on the torso when no elbow is seen."""
+    return body.elbow_mid or (
+        body.shoulders[0] + 0.55 * (body.hips[0] - body.shoulders[0]),
+        body.shoulders[1] + 0.55 * (body.hips[1] - body.shoulders[1]),
+    )
+
+
+def _along_ends(body: Body, scale: float) -> tuple[Point, Point] | None:
+    """Where the along stick touches: behind the hips and behind the head (frame pixels)."""
+    if body.back is None:
+        return None
+    bx, by = body.back[0] * ALONG_BEHIND * scale, body.back[1] * ALONG_BEHIND * scale
+    head = body.head or (
+        body.shoulders[0] + 0.3 * scale * body.axis[0],
+        body.shoulders[1] + 0.3 * scale * body.axis[1],
+    )
+    return (body.hips[0] + bx, body.hips[1] + by), (head[0] + bx, head[1] + by)
+
+
+def band_for(hold: str, body: Body, below: float = ACROSS_MAX_OFFSET) -> Band | None:
+    """The band where ``hold``'s stick can lie for this body, or ``None`` when the view
+    cannot show it as a line. ``below``: how far (of S) under the elbows an across stick
+    may lie."""
+    scale = body_scale(body)
+    if hold == "across":
+        if body.spread < FRONT_SPREAD:
+            return None
+        return Band(
+            "across",
+            _across_anchor(body),
+            (1.0, 0.0),
+            (0.0, 1.0),
+            (-ACROSS_ABOVE * scale, below * scale),
+            (-ACROSS_REACH * scale, ACROSS_REACH * scale),
+            ACROSS_MAX_TILT_DEG,
+        )
+    ends = _along_ends(body, scale)
+    if body.spread >= SIDE_SPREAD or ends is None or body.back is None:
+        return None
+    (hx, hy), (tx, ty) = ends
+    length = math.hypot(tx - hx, ty - hy)
+    if length < 0.5 * scale:
+        return None
+    u = unit(tx - hx, ty - hy)
+    n = (-u[1], u[0])
+    if n[0] * body.back[0] + n[1] * body.back[1] < 0:
+        n = (-n[0], -n[1])
+    return Band(
+        "along",
+        (hx, hy),
+        u,
+        n,
+        (ALONG_BAND[0] * scale, ALONG_BAND[1] * scale),
+        (-ALONG_PAST * scale, length + ALONG_PAST * scale),
+        ALONG_MAX_DEG,
+    )
+
+
+def near_band(band: Band, stick: Stick, scale: float) -> Band:
+    """``band`` narrowed to the neighbourhood of a stick seen before (frame pixels)."""
+    ux, uy = unit(stick.x2 - stick.x1, stick.y2 - stick.y1)
+    if ux * band.u[0] + uy * band.u[1] < 0:
+        ux, uy = -ux, -uy
+    nx, ny = -uy, ux
+    if nx * band.n[0] + ny * band.n[1] < 0:
+        nx, ny = -nx, -ny
+    # The foot of the band's origin on the stick's line, and the stick's ends from it.
+    ox, oy = band.origin
+    t = (ox - stick.x1) * ux + (oy - stick.y1) * uy
+    foot = (stick.x1 + t * ux, stick.y1 + t * uy)
+    ends = sorted(
+        (x - foot[0]) * ux + (y - foot[1]) * uy
+        for x, y in ((stick.x1, stick.y1), (stick.x2, stick.y2))
+    )
+    reach = (
+        max(band.reach[0], ends[0] - NEAR_PAST * scale),
+        min(band.reach[1], ends[1] + NEAR_PAST * scale),
+    )
+    return Band(band.hold, foot, (ux, uy), (nx, ny), (-NEAR * scale, NEAR * scale),
+                reach, NEAR_DEG)  # fmt: skip
+
+
+def holds_in_view(body: Body) -> tuple[str, ...]:
+    """The holds whose stick this view can show as a line."""
+    return tuple(h for h in ("across", "along") if band_for(h, body) is not None)
 
 
 def _directions(segments: Segments) -> np.ndarray:
@@ -96,6 +247,19 @@ def _directions(segments: Segments) -> np.ndarray:
     n = np.hypot(d[:, 0], d[:, 1])
     n[n == 0] = 1.0
     return d / n[:, None]
+
+
+def in_band(segments: Segments, band: Band) -> Segments:
+    """The segments within the band's angle whose middle lies within its offsets."""
+    if len(segments) == 0:
+        return segments
+    d = _directions(segments)
+    cos = np.abs(d[:, 0] * band.u[0] + d[:, 1] * band.u[1])
+    mx = (segments[:, 0] + segments[:, 2]) / 2 - band.origin[0]
+    my = (segments[:, 1] + segments[:, 3]) / 2 - band.origin[1]
+    off = mx * band.n[0] + my * band.n[1]
+    keep = (cos >= math.cos(math.radians(band.max_deg))) & (off >= band.off[0])
+    return segments[keep & (off <= band.off[1])]
 
 
 def _near_members(
@@ -119,22 +283,15 @@ def _near_members(
     return kept
 
 
-def oriented(segments: Segments, direction: tuple[float, float], max_deg: float) -> Segments:
-    """The segments within ``max_deg`` of the unit ``direction`` (either way along it)."""
-    if len(segments) == 0:
-        return segments
-    d = _directions(segments)
-    cos = np.abs(d[:, 0] * direction[0] + d[:, 1] * direction[1])
-    return segments[cos >= math.cos(math.radians(max_deg))]
-
-
 def merge_lines(segments: Segments, scale: float, gap: float = 1.0) -> list[Line]:
     """Group segments lying on one straight line (within ``MERGE_*``; gaps along it up to
     ``gap`` x S), longest first."""
     if len(segments) == 0:
         return []
     lengths = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
-    order = np.argsort(-lengths)
+    keep = np.argsort(-lengths)[:MAX_SEGMENTS]
+    segments, lengths = segments[keep], lengths[keep]
+    order = np.arange(len(segments))
     dirs = _directions(segments)
     used = np.zeros(len(segments), dtype=bool)
     cos_tol = math.cos(math.radians(MERGE_ANGLE_DEG))
@@ -168,86 +325,200 @@ def merge_lines(segments: Segments, scale: float, gap: float = 1.0) -> list[Line
                 seen.append((float(a), float(b)))
             reach = max(reach, b)
         lines.append(Line(cx, cy, ux, uy, float(t.min()), float(t.max()), cover, tuple(seen)))
+    lines.sort(key=lambda line: -line.cover)
     return lines
 
 
-def _score_across(line: Line, body: Body, scale: float, below: float = ACROSS_MAX_OFFSET) -> float:
-    """0 when ``line`` cannot be a stick across the back, else higher for a better one.
-    ``below``: how far (of S) under the elbows it may lie (further for a stick already
-    held and now sliding down the back)."""
-    if abs(line.angle_deg) > ACROSS_MAX_TILT_DEG:
-        return 0.0
-    anchor = body.elbow_mid or (
-        body.shoulders[0] + 0.55 * (body.hips[0] - body.shoulders[0]),
-        body.shoulders[1] + 0.55 * (body.hips[1] - body.shoulders[1]),
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A line's seen part by its stripe profile: from ``lo`` to ``hi`` (frame pixels along
+    the line from its point), ``cover`` pixels of it stripe, ``fraction`` the share of
+    stripe samples on the LSD segments, and whether it runs on to the band's end
+    (``runs_on``: longer than the band allows)."""
+
+    lo: float
+    hi: float
+    cover: float
+    fraction: float
+    runs_on: bool
+
+
+def refit(patch: Patch, line: Line, scale: float, max_shift: float = 2.5) -> Line | None:
+    """``line`` moved and turned onto the stripe that runs along its segments within
+    ``max_shift`` working pixels (LSD's segments follow one edge of a thin stick, or stop
+    short), or ``None`` without one."""
+    total = sum(b - a for a, b in line.spans)
+    step = max(1.0 / patch.scale, total / REFIT_SAMPLES)
+    ts = np.concatenate([np.arange(a, b + step, step) for a, b in line.spans])
+    strength, _level, shift = stripe(
+        patch, (line.px, line.py), (line.ux, line.uy), ts, scale, max_shift
     )
-    signed = (line.end(line.along(*anchor))[1] - anchor[1]) / scale  # + below the elbows
-    offset = abs(signed)
-    extent = (line.hi - line.lo) / scale
-    cover = line.cover / scale
-    if not -ACROSS_MAX_OFFSET <= signed <= below or cover < ACROSS_MIN_COVER:
-        return 0.0
-    if not ACROSS_MIN_EXTENT <= extent <= ACROSS_MAX_EXTENT:
-        return 0.0
-    t = line.along(*anchor)
-    if not line.lo - 0.3 * scale <= t <= line.hi + 0.3 * scale:
-        return 0.0  # the line must cross the body, not lie off to one side
-    return min(1.0, cover / 1.6) * (1.0 - 0.5 * min(1.0, offset / ACROSS_MAX_OFFSET))
+    hit = strength >= MIN_CONTRAST
+    if hit.sum() < max(4, REFIT_HITS * len(ts)):
+        return None
+    t, d = ts[hit], shift[hit]  # frame pixels along the line and across it
+    slope, at0 = 0.0, float(np.median(d))
+    for _ in range(2):  # a straight fit, then again without the samples far off it
+        keep = np.abs(d - (at0 + slope * t)) <= 1.5 / patch.scale
+        if keep.sum() < 4:
+            return None
+        t, d = t[keep], d[keep]
+        dt = t - t.mean()
+        spread = float(dt @ dt)
+        slope = float(dt @ (d - d.mean())) / spread if spread > 0 else 0.0
+        at0 = float(d.mean()) - slope * float(t.mean())
+    nx, ny = -line.uy, line.ux  # the way ``stripe`` measures its shift
+    ux, uy = unit(line.ux + slope * nx, line.uy + slope * ny)
+    if ux < 0:
+        ux, uy = -ux, -uy
+    return replace(line, px=line.px + at0 * nx, py=line.py + at0 * ny, ux=ux, uy=uy)
 
 
-def _score_along(line: Line, body: Body, scale: float) -> float:
-    """0 when ``line`` cannot be a stick along the spine, else higher for a better one."""
-    if abs(line.ux * body.axis[0] + line.uy * body.axis[1]) < math.cos(
-        math.radians(ALONG_MAX_OFF_AXIS_DEG)
-    ):
+def seen_part(
+    patch: Patch,
+    band: Band,
+    line: Line,
+    body: Body,
+    scale: float,
+    short: tuple[bool, bool] = (False, False),
+) -> Seen | None:
+    """Where along ``line`` the stick shows (see ``Seen``) in ``band``, or ``None`` when
+    no stripe runs along its segments. ``short``: whether each end of the band's reach
+    stops short of the hold's (a part of it searched): running on to it is no fault.
+
+    The segments that are thin stripe of the stick's brightness are its seen pieces:
+    from the longest, joined over gaps the body explains or short ones, then each end
+    pushed on while the stripe goes on unbroken (line detectors stop short of a thin
+    stick's ends)."""
+    step = 1.0 / patch.scale  # one working pixel, in frame pixels
+    ends = sorted(
+        (line.along(*band.at(t, 0.0)), cut) for t, cut in zip(band.reach, short, strict=True)
+    )
+    ts = np.arange(ends[0][0], ends[1][0] + step, step)
+    wx, wy = patch.to_work(line.px, line.py)
+    ux, uy = patch.turn(line.ux, line.uy)
+    xs = np.round(wx + ts * patch.scale * ux).astype(int)
+    ys = np.round(wy + ts * patch.scale * uy).astype(int)
+    h, w = patch.grey.shape
+    in_strip = (xs >= 0) & (ys >= 0) & (xs < w) & (ys < h)
+    fx, fy = line.px + ts * line.ux, line.py + ts * line.uy
+    inside = in_strip & patch.in_frame(fx, fy)
+    if inside.sum() < 4:
+        return None
+    first, last = int(np.argmax(inside)), len(inside) - int(np.argmax(inside[::-1]))
+    # Cut short by the frame's edge (not by the band's end or side): a stick may go on
+    # out of the picture.
+    cut = (
+        ends[0][1] or (first > 0 and bool(in_strip[first - 1])),
+        ends[1][1] or (last < len(ts) and bool(in_strip[last])),
+    )
+    ts = ts[first:last]
+    strength, level, _ = stripe(patch, (line.px, line.py), (line.ux, line.uy), ts, scale, 0.5)
+    pieces = [
+        (int(np.searchsorted(ts, a)), int(np.searchsorted(ts, b, "right"))) for a, b in line.spans
+    ]
+    pieces = [(i, j) for i, j in pieces if j - i >= MIN_RUN]
+    on_segments = np.zeros(len(ts), dtype=bool)
+    for i, j in pieces:
+        on_segments[i:j] = True
+    core = (strength >= MIN_CONTRAST) & on_segments
+    if core.sum() < MIN_RUN:
+        return None
+    middle = float(np.median(level[core]))
+    hit = strength >= max(MIN_CONTRAST, RELATIVE_CONTRAST * float(np.median(strength[core])))
+    like = hit & (np.abs(level - middle) <= LEVEL_TOL)
+    pieces = [(i, j) for i, j in pieces if like[i:j].mean() >= PIECE_STRIPE]
+    if not pieces:
+        return None
+    seed = max(range(len(pieces)), key=lambda k: pieces[k][1] - pieces[k][0])
+    lo_i, hi_i = pieces[seed]
+    for k in range(seed - 1, -1, -1):  # join the pieces before and after it
+        i, j = pieces[k]
+        if not _gap_ok(ts[j - 1], ts[lo_i], line, band.hold, body, scale):
+            break
+        lo_i = min(lo_i, i)
+    for i, j in pieces[seed + 1 :]:
+        if not _gap_ok(ts[hi_i - 1], ts[i], line, band.hold, body, scale):
+            break
+        hi_i = max(hi_i, j)
+    lo_i, hi_i = _push(like, lo_i, -1), _push(like, hi_i - 1, 1) + 1
+    cover = float(like[lo_i:hi_i].sum()) * step
+    fraction = float(like[on_segments].mean())
+    near_end = int(RUNS_ON * scale / step)  # samples: as good as at the band's end
+    runs_on = (lo_i <= near_end and not cut[0]) or (hi_i >= len(ts) - near_end and not cut[1])
+    return Seen(float(ts[lo_i]), float(ts[hi_i - 1]), cover, fraction, runs_on)
+
+
+def _push(like: np.ndarray, i: int, way: int) -> int:
+    """Index ``i`` moved ``way`` (+1 or -1) while ``like`` goes on, over dropouts of at
+    most two samples."""
+    end, misses = i, 0
+    while 0 <= i + way < len(like) and misses <= 2:
+        i += way
+        if like[i]:
+            end, misses = i, 0
+        else:
+            misses += 1
+    return end
+
+
+def _gap_ok(a: float, b: float, line: Line, hold: str, body: Body, scale: float) -> bool:
+    """Whether a gap in a stick's stripe from ``a`` to ``b`` (pixels along ``line``) can be
+    the body in front of it, or is short enough to be a dropout."""
+    length = abs(b - a)
+    if length <= OPEN_GAP * scale:
+        return True
+    if length > BODY_GAP[hold] * scale:
+        return False
+    mx, my = line.end((a + b) / 2)
+    if hold == "across":
+        xs = [p[0] for p in body.elbows] + [p[0] for p in body.shoulder_pts]
+        if not xs:
+            return False
+        return min(xs) - 0.25 * scale <= mx <= max(xs) + 0.25 * scale
+    # Along the spine: the forearms and hands (at the neck and the low back) and the head.
+    t_hips, t_head = line.along(*body.hips), line.along(*(body.head or body.shoulders))
+    way = 1.0 if t_head >= t_hips else -1.0
+    t = way * (line.along(mx, my) - t_hips)
+    return -0.3 * scale <= t <= way * (t_head - t_hips) + 0.5 * scale
+
+
+def _score(seen: Seen, line: Line, band: Band, body: Body, scale: float) -> float:
+    """0 when the seen part cannot be the hold's stick, else higher for a better one."""
+    extent, cover = (seen.hi - seen.lo) / scale, seen.cover / scale
+    if seen.runs_on:
         return 0.0
-    cover = line.cover / scale
-    if cover < ALONG_MIN_COVER:
-        return 0.0
-    # The stick lies on the back: behind the shoulder-hip line, touching head and hips.
-    mx, my = (body.shoulders[0] + body.hips[0]) / 2, (body.shoulders[1] + body.hips[1]) / 2
-    foot = line.end(line.along(mx, my))
-    gap = (foot[0] - mx, foot[1] - my)
-    if body.facing:
-        # The perpendicular to the torso that points away from the face: the back.
-        px, py = -body.axis[1], body.axis[0]
-        if px * body.facing > 0:
-            px, py = -px, -py
-        back = gap[0] * px + gap[1] * py
-        if not -0.1 * scale <= back <= ALONG_MAX_BEHIND * scale:
+    if band.hold == "across":
+        if abs(line.angle_deg) > ACROSS_MAX_TILT_DEG or cover < ACROSS_MIN_COVER:
             return 0.0
-    elif math.hypot(*gap) > ALONG_MAX_BEHIND * scale:
+        if not ACROSS_EXTENT[0] <= extent <= ACROSS_EXTENT[1]:
+            return 0.0
+        anchor = _across_anchor(body)
+        signed = (line.end(line.along(*anchor))[1] - anchor[1]) / scale  # + below the elbows
+        if not band.off[0] <= signed * scale <= band.off[1]:
+            return 0.0
+        if abs((seen.lo + seen.hi) / 2 - line.along(*anchor)) > ACROSS_CENTRED * scale:
+            return 0.0  # held about the middle: it sticks out as far past either elbow
+        points = body.elbows or (anchor,)
+        past = ACROSS_PAST_ELBOW * scale
+        if any(not seen.lo + past <= line.along(*p) <= seen.hi - past for p in points):
+            return 0.0  # a stick in the elbows sticks out past both
+        fit = 1.0 - 0.5 * min(1.0, abs(signed) / ACROSS_MAX_OFFSET)
+        return min(1.0, cover / 1.6) * fit * (0.5 + 0.5 * seen.fraction)
+    ends = _along_ends(body, scale)
+    if ends is None or cover < ALONG_MIN_COVER:
         return 0.0
-    if body.head is not None and abs(line.offset(*body.head)) > ALONG_MAX_HEAD_GAP * scale:
+    (hx, hy), (tx, ty) = ends
+    if abs(line.ux * band.u[0] + line.uy * band.u[1]) < math.cos(math.radians(ALONG_MAX_DEG)):
         return 0.0
-    t_hips, t_shoulders = line.along(*body.hips), line.along(*body.shoulders)
-    sign = 1.0 if t_shoulders >= t_hips else -1.0
-    past_hips = sign * (t_hips - (line.lo if sign > 0 else line.hi)) / scale
-    past_head = sign * ((line.hi if sign > 0 else line.lo) - t_shoulders) / scale
-    if past_hips > ALONG_MAX_PAST_HIPS or past_head > ALONG_MAX_PAST_HEAD:
+    for x, y in ends:  # the stick touches behind the head and behind the hips
+        foot = line.end(line.along(x, y))
+        off = (foot[0] - x) * band.n[0] + (foot[1] - y) * band.n[1]
+        if not ALONG_BAND[0] * scale <= off <= ALONG_BAND[1] * scale:
+            return 0.0
+    if extent < ALONG_MIN_SPAN * math.hypot(tx - hx, ty - hy) / scale:
         return 0.0
-    return min(1.0, cover / 1.2)
-
-
-def search_regions(body: Body, width: int, height: int) -> dict[str, Region]:
-    """Where to look for each hold the view can show as a line (frame pixels)."""
-    scale = body_scale(body)
-    regions: dict[str, Region] = {}
-    if body.spread >= FRONT_SPREAD:
-        cx, cy = body.elbow_mid or body.shoulders
-        if body.elbow_mid is None:
-            cy += 0.55 * (body.hips[1] - body.shoulders[1])
-        regions["across"] = clip_region(
-            cx - 2.1 * scale, cy - 0.6 * scale, cx + 2.1 * scale, cy + 0.6 * scale, width, height
-        )
-    if body.spread < SIDE_SPREAD and body.facing != 0:
-        xs = [body.shoulders[0], body.hips[0]] + ([body.head[0]] if body.head else [])
-        ys = [body.shoulders[1], body.hips[1]] + ([body.head[1]] if body.head else [])
-        m = 1.0 * scale
-        regions["along"] = clip_region(
-            min(xs) - m, min(ys) - m, max(xs) + m, max(ys) + m, width, height
-        )
-    return regions
+    return min(1.0, cover / 1.2) * (0.5 + 0.5 * seen.fraction)
 
 
 def stick_from_line(line: Line, orientation: str, confidence: float, body: Body) -> Stick:
@@ -265,47 +536,80 @@ def stick_from_line(line: Line, orientation: str, confidence: float, body: Body)
     return Stick(x1, y1, x2, y2, line.angle_deg, orientation, round(confidence, 3), height)
 
 
+def look(
+    image: RGBImage,
+    body: Body,
+    band: Band,
+    hold_band: Band,
+    method: str = LINE_METHOD,
+) -> tuple[float, Line] | None:
+    """The best stick in ``band`` of ``image`` (RGB) with its score, or ``None``.
+    ``hold_band``: the hold's whole band (``band`` may be a part of it), that its checks
+    are made against."""
+    scale = body_scale(body)
+    margin = STRIP_MARGIN * scale  # room for the stripe's sides around the band
+    across = (band.off[0] - margin, band.off[1] + margin)
+    patch = strip_of(image, band.origin, band.u, band.n, band.reach, across, scale)
+    patch = find_segments(patch, scale, method)
+    best: tuple[float, Line] | None = None
+    lines = merge_lines(in_band(patch.segments, band), scale, MERGE_GAP[band.hold])
+    for merged in lines[:CANDIDATES]:
+        found = _judge(patch, band, hold_band, merged, body, scale)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
+    return best
+
+
+def _judge(
+    patch: Patch,
+    band: Band,
+    hold_band: Band,
+    line: Line,
+    body: Body,
+    scale: float,
+) -> tuple[float, Line] | None:
+    """``line`` (from merged segments) put onto its stripe, its seen part, and the hold's
+    score for it (``None`` when it is no stick)."""
+    fitted = refit(patch, line, scale)
+    if fitted is None:
+        return None
+    short = (band.reach[0] > hold_band.reach[0] + 1.0, band.reach[1] < hold_band.reach[1] - 1.0)
+    seen = seen_part(patch, band, fitted, body, scale, short)
+    if seen is None:
+        return None
+    grown = replace(fitted, lo=seen.lo, hi=seen.hi, cover=seen.cover)
+    score = _score(seen, grown, hold_band, body, scale)
+    return (score, grown) if score > 0.0 else None
+
+
 def detect_stick(
     image: RGBImage,
     pose: Pose | None,
     method: str = LINE_METHOD,
     orientations: tuple[str, ...] = ("across", "along"),
     below: float = ACROSS_MAX_OFFSET,
+    near: Stick | None = None,
 ) -> Stick | None:
     """The stick in ``image`` (RGB) for the person ``pose``, or ``None``: one frame, no
     memory (the tracker in ``appliance.stick.track`` adds that). ``below``: how far (of S)
     under the elbows a stick across the back may lie (the tracker widens it for a stick
-    it holds, so one sliding down the back is followed)."""
+    it holds, so one sliding down the back is followed); ``near``: a stick seen before,
+    looked for only close to where it was."""
     body = body_of(pose)
     if body is None:
         return None
-    height, width = image.shape[:2]
-    scale = body_scale(body)
     best: tuple[float, Line, str] | None = None
-    for orientation, region in search_regions(body, width, height).items():
-        if orientation not in orientations:
+    for hold in orientations:
+        band = band_for(hold, body, below)
+        if band is None:
             continue
-        patch = find_segments(image, region, scale, method)
-        if orientation == "across":
-            judge: Callable[[Line, Body, float], float] = partial(_score_across, below=below)
-            segments = oriented(patch.segments, (1.0, 0.0), 40.0)
+        if near is not None and near.orientation == hold:
+            narrow = near_band(band, near, body_scale(body))
+            found = look(image, body, narrow, band, method)
         else:
-            judge, segments = _score_along, oriented(patch.segments, body.axis, 25.0)
-        for line in merge_lines(segments, scale, MERGE_GAP[orientation]):
-            score = judge(line, body, scale)
-            if score <= 0.0 or (best is not None and score <= best[0]):
-                continue
-            bar = bar_support(patch, (line.px, line.py), (line.ux, line.uy), line.spans, scale)
-            if bar < MIN_BAR:
-                continue
-            lo, hi = extend(patch, (line.px, line.py), (line.ux, line.uy), line.lo, line.hi,
-                            scale, 0.8 * scale)  # fmt: skip
-            grown = replace(line, lo=lo, hi=hi, cover=line.cover + (line.lo - lo) + (hi - line.hi))
-            grown_score = judge(grown, body, scale)
-            if grown_score > 0.0:  # else the stripe ran on into something that is no stick
-                line, score = grown, grown_score
-            if best is None or score > best[0]:
-                best = (score * (0.5 + 0.5 * bar), line, orientation)
+            found = look(image, body, band, band, method)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = (found[0], found[1], hold)
     if best is None:
         return None
     return stick_from_line(best[1], best[2], best[0], body)

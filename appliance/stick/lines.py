@@ -1,18 +1,22 @@
-"""Straight line segments in a region of a frame: the raw material of the stick detector.
+"""Straight line segments in a strip of a frame: the raw material of the stick detector.
+
+A strip is a rectangle of the frame turned to lie along a direction (the way a stick is
+expected to run, see ``appliance.stick.detect.Band``), cut out and shrunk in one affine
+warp so the torso spans about ``WORK_TORSO_PX`` pixels (never enlarged): the cost then
+depends on the body's size in torso lengths, not on the camera's resolution, and a band
+that lies aslant in the frame costs no more than a level one.
 
 Two classical detectors are offered, both from OpenCV: the line segment detector (LSD,
 ``cv2.createLineSegmentDetector``: gradient-aligned regions, no thresholds to tune) and the
-probabilistic Hough transform on Canny edges (``cv2.HoughLinesP``). ``LINE_METHOD`` is the
-one the appliance uses; ``tests/stick_render`` measures both (see README.md "The stick").
-
-A region is cut from the frame, turned grey and shrunk so the torso spans about
-``WORK_TORSO_PX`` pixels (never enlarged): the cost then depends on the body's size in
-torso lengths, not on the camera's resolution. Segments come back in frame pixels.
+probabilistic Hough transform on Canny edges (``cv2.HoughLinesP``); ``"ridge"`` is Hough on
+thin stripes only. ``LINE_METHOD`` is the one the appliance uses; ``tests/stick_render``
+measures them (see README.md "The stick"). Segments come back in frame pixels.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -26,34 +30,48 @@ LINE_METHOD = "lsd"
 """The method the appliance uses (chosen by measurement on the rendered set)."""
 
 WORK_TORSO_PX = 64.0
-"""The torso's length (pixels) in the shrunk working region."""
+"""The torso's length (pixels) in the shrunk working strip."""
+
+LSD_SCALE = 1.0
+"""LSD's own pre-scaling of the strip (its default): blurs away pixel noise, costs less."""
 
 Segments = npt.NDArray[np.float64]
 """``(N, 4)`` rows of ``x1, y1, x2, y2`` in frame pixels."""
 
+Point = tuple[float, float]
+
 
 @dataclass(frozen=True, slots=True)
-class Region:
-    """A rectangle of the frame, ``[x0, x1) x [y0, y1)`` in whole pixels."""
+class Patch:
+    """A searched strip: its grey picture (``grey``, working pixels), the frame's size
+    (``frame``: width, height; the strip may run off it), the working pixels per frame
+    pixel (``scale``), the frame-to-working affine map (``affine``, 2 x 3) and the
+    segments found in it (``segments``, frame pixels)."""
 
-    x0: int
-    y0: int
-    x1: int
-    y1: int
+    grey: npt.NDArray[np.uint8]
+    frame: tuple[int, int]
+    scale: float
+    affine: npt.NDArray[np.float64]
+    segments: Segments
 
-    @property
-    def empty(self) -> bool:
-        """True when the rectangle holds too few pixels to search."""
-        return self.x1 - self.x0 < 8 or self.y1 - self.y0 < 8
+    def to_work(self, x: float, y: float) -> Point:
+        """Frame pixels to working pixels."""
+        a = self.affine
+        return (
+            float(a[0, 0] * x + a[0, 1] * y + a[0, 2]),
+            float(a[1, 0] * x + a[1, 1] * y + a[1, 2]),
+        )
 
+    def in_frame(
+        self, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.bool_]:
+        """Which frame points (pixels) lie inside the frame."""
+        return (xs >= 0) & (ys >= 0) & (xs <= self.frame[0] - 1) & (ys <= self.frame[1] - 1)
 
-def clip_region(x0: float, y0: float, x1: float, y1: float, width: int, height: int) -> Region:
-    """The rectangle (frame pixels, any order of corners) cut to a frame of that size."""
-    lo_x, hi_x = sorted((x0, x1))
-    lo_y, hi_y = sorted((y0, y1))
-    return Region(
-        max(0, int(lo_x)), max(0, int(lo_y)), min(width, int(hi_x) + 1), min(height, int(hi_y) + 1)
-    )
+    def turn(self, dx: float, dy: float) -> Point:
+        """A frame direction as a working one (same length in frame units)."""
+        a = self.affine / self.scale
+        return (float(a[0, 0] * dx + a[0, 1] * dy), float(a[1, 0] * dx + a[1, 1] * dy))
 
 
 _LSD: cv2.LineSegmentDetector | None = None
@@ -62,58 +80,78 @@ _LSD: cv2.LineSegmentDetector | None = None
 def _lsd() -> cv2.LineSegmentDetector:
     global _LSD  # one detector object, made on first use (it keeps no state between calls)
     if _LSD is None:
-        _LSD = cv2.createLineSegmentDetector(cv2.LSD_REFINE_STD, scale=1.0)
+        _LSD = cv2.createLineSegmentDetector(cv2.LSD_REFINE_STD, scale=LSD_SCALE)
     return _LSD
 
 
-def work_grey(
-    image: RGBImage, region: Region, torso_px: float
-) -> tuple[npt.NDArray[np.uint8], float]:
-    """The region as a grey image shrunk so the torso is ``WORK_TORSO_PX`` long, and the
-    factor (working pixels per frame pixel, at most 1)."""
-    crop = image[region.y0 : region.y1, region.x0 : region.x1]
-    step = max(1, int(torso_px / (2.0 * WORK_TORSO_PX)))  # cheap decimation of big frames
-    if step > 1:
-        crop = crop[::step, ::step]
-    grey = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
-    scale = min(1.0, WORK_TORSO_PX / max(torso_px / step, 1.0))
-    if scale < 1.0:
-        size = (max(8, round(grey.shape[1] * scale)), max(8, round(grey.shape[0] * scale)))
-        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
-    scale /= step
-    return np.asarray(grey, dtype=np.uint8), scale
-
-
-@dataclass(frozen=True, slots=True)
-class Patch:
-    """A searched region: its shrunk grey picture (``grey``, working pixels), the factor
-    from frame to working pixels (``scale``), where it lies in the frame (``region``) and
-    the segments found in it (``segments``, frame pixels)."""
-
-    grey: npt.NDArray[np.uint8]
-    scale: float
-    region: Region
-    segments: Segments
-
-    def to_work(self, x: float, y: float) -> tuple[float, float]:
-        """Frame pixels to working pixels."""
-        return ((x - self.region.x0) * self.scale, (y - self.region.y0) * self.scale)
-
-
-def find_segments(
+def cut_strip(
     image: RGBImage,
-    region: Region,
+    origin: Point,
+    u: Point,
+    n: Point,
+    along: tuple[float, float],
+    across: tuple[float, float],
     torso_px: float,
-    method: str = LINE_METHOD,
-) -> Patch:
-    """Straight segments inside ``region`` of ``image`` (RGB), in frame pixels.
+) -> tuple[npt.NDArray[np.uint8], float, npt.NDArray[np.float64]]:
+    """The strip of ``image`` (RGB) of the points ``origin + t u + o n`` (unit vectors
+    ``u``, ``n`` at a right angle; ``t`` in ``along``, ``o`` in ``across``, frame pixels),
+    grey and shrunk so the torso is ``WORK_TORSO_PX`` long: the picture, the working
+    pixels per frame pixel, and the frame-to-working affine map."""
+    scale = min(1.0, WORK_TORSO_PX / max(torso_px, 1.0))
+    width = max(8, math.ceil((along[1] - along[0]) * scale))
+    height = max(8, math.ceil((across[1] - across[0]) * scale))
+    ocv: Any = cv2  # OpenCV's stubs do not follow the matrix types through
+    affine = _affine(origin, u, n, along, across, scale)
+    if scale < 0.5:  # warped at twice the size, then shrunk by area: read point by point,
+        # a far smaller picture would alias a thin stick away
+        twice = _affine(origin, u, n, along, across, 2.0 * scale)
+        twice[:, 2] += 0.5  # so each pair of fine pixels averages to its coarse pixel's centre
+        colour = ocv.warpAffine(image, twice, (2 * width, 2 * height), flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+        colour = ocv.resize(colour, (width, height), interpolation=cv2.INTER_AREA)
+    else:
+        colour = ocv.warpAffine(image, affine, (width, height), flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    grey = np.asarray(ocv.cvtColor(colour, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
+    return grey, scale, affine
 
-    ``method``: ``"lsd"`` or ``"hough"`` (see the module docstring). Segments shorter
-    than a fifth of the torso are dropped: no stick shows that little of itself.
+
+def _affine(
+    origin: Point,
+    u: Point,
+    n: Point,
+    along: tuple[float, float],
+    across: tuple[float, float],
+    scale: float,
+) -> npt.NDArray[np.float64]:
+    """The 2 x 3 map from frame pixels to a strip's pixels at ``scale``."""
+    rows = scale * np.array([[u[0], u[1]], [n[0], n[1]]])
+    shift = -rows @ np.array(origin) - scale * np.array([along[0], across[0]])
+    return np.hstack([rows, shift[:, None]])
+
+
+def strip_of(
+    image: RGBImage,
+    origin: Point,
+    u: Point,
+    n: Point,
+    along: tuple[float, float],
+    across: tuple[float, float],
+    torso_px: float,
+) -> Patch:
+    """The strip ``cut_strip`` cuts (same arguments), with no segments found in it yet."""
+    grey, scale, affine = cut_strip(image, origin, u, n, along, across, torso_px)
+    return Patch(grey, (image.shape[1], image.shape[0]), scale, affine, np.zeros((0, 4)))
+
+
+def find_segments(patch: Patch, torso_px: float, method: str = LINE_METHOD) -> Patch:
+    """``patch`` with the straight segments in it (frame pixels).
+
+    ``method``: one of ``LINE_METHODS`` (see the module docstring). Segments shorter than
+    a fifth of the torso (``torso_px``, frame pixels) are dropped: no stick shows that
+    little of itself.
     """
-    if region.empty:
-        return Patch(np.zeros((8, 8), np.uint8), 1.0, region, np.zeros((0, 4)))
-    grey, scale = work_grey(image, region, torso_px)
+    grey, scale, affine = patch.grey, patch.scale, patch.affine
     min_len = 0.2 * torso_px * scale
     found: Any
     if method == "lsd":
@@ -139,8 +177,12 @@ def find_segments(
         raise ValueError(f"unknown line method {method!r}: expected one of {LINE_METHODS}")
     rows = np.zeros((0, 4)) if found is None else found.reshape(-1, 4).astype(np.float64)
     if len(rows):
-        lengths = np.hypot(rows[:, 2] - rows[:, 0], rows[:, 3] - rows[:, 1])
-        rows = rows[lengths >= min_len] / scale
-        rows[:, [0, 2]] += region.x0
-        rows[:, [1, 3]] += region.y0
-    return Patch(grey, scale, region, rows)
+        rows = rows[np.hypot(rows[:, 2] - rows[:, 0], rows[:, 3] - rows[:, 1]) >= min_len]
+        # Working pixels back to frame pixels: p = A^-1 (w - b), A = scale x (rows u, n).
+        lin, off = affine[:, :2], affine[:, 2]
+        back = np.linalg.inv(lin)
+        pts = (rows.reshape(-1, 2) - off) @ back.T
+        rows = pts.reshape(-1, 4)
+    if len(rows):  # not the smear past the frame's edge
+        rows = rows[patch.in_frame((rows[:, 0] + rows[:, 2]) / 2, (rows[:, 1] + rows[:, 3]) / 2)]
+    return replace(patch, segments=rows)

@@ -1,0 +1,160 @@
+"""The stick detector's body model on made-up pictures (no pose model needed): where each
+hold's band lies on the body, which side the back is, that a thin rod in the band is
+found and a wide bar or a bar longer than any stick is not, and that the tracker carries
+a stick with the body between looks.
+
+The pictures are a smooth random background with rods drawn by ``tests/stick_render``;
+the keypoints are placed by hand (pixels of a 480 x 360 frame).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from appliance.stick.body import body_of
+from appliance.stick.detect import band_for, body_scale, detect_stick
+from appliance.stick.track import StickTracker
+from appliance.types import KEYPOINT_INDEX, Pose
+from tests.stick_render.rod import MATERIALS, draw_box, draw_rod, jpeg_round_trip
+
+Image = npt.NDArray[np.uint8]
+W, H = 480, 360
+
+Points = Mapping[str, tuple[float, float]]
+
+# Facing the camera, standing, elbows bent at the sides (torso 100 px).
+FRONT: Points = {
+    "nose": (240, 62), "left_eye": (246, 56), "right_eye": (234, 56),
+    "left_ear": (254, 60), "right_ear": (226, 60),
+    "left_shoulder": (275, 100), "right_shoulder": (205, 100),
+    "left_elbow": (285, 165), "right_elbow": (195, 165),
+    "left_wrist": (280, 175), "right_wrist": (200, 175),
+    "left_hip": (265, 200), "right_hip": (215, 200),
+    "left_knee": (265, 270), "right_knee": (215, 270),
+    "left_ankle": (265, 340), "right_ankle": (215, 340),
+}  # fmt: skip
+
+# Side-on, facing left (+x is the back), torso upright (100 px).
+SIDE: Points = {
+    "nose": (222, 66), "left_eye": (228, 60), "left_ear": (246, 62),
+    "left_shoulder": (250, 100), "right_shoulder": (252, 101),
+    "left_elbow": (245, 160), "right_elbow": (247, 161),
+    "left_wrist": (230, 175), "right_wrist": (232, 176),
+    "left_hip": (250, 200), "right_hip": (252, 201),
+    "left_knee": (245, 270), "right_knee": (247, 271),
+    "left_ankle": (250, 340), "right_ankle": (252, 341),
+}  # fmt: skip
+
+
+def pose_of(points: Points) -> Pose:
+    """A pose with these keypoints (frame pixels), all seen."""
+    rows = np.zeros((17, 3), np.float32)
+    for name, (x, y) in points.items():
+        rows[KEYPOINT_INDEX[name]] = (y / H, x / W, 0.9)
+    return Pose(rows, W, H, 0.0, True)
+
+
+def turned(points: Points, degrees: float) -> Points:
+    """The keypoints turned about the hips by a hinge of ``degrees`` (the shoulders go
+    forward, toward the face at -x, and down)."""
+    cx, cy = points["left_hip"]
+    a = math.radians(-degrees)
+    return {
+        k: (cx + (x - cx) * math.cos(a) - (y - cy) * math.sin(a),
+            cy + (x - cx) * math.sin(a) + (y - cy) * math.cos(a))
+        for k, (x, y) in points.items()
+    }  # fmt: skip
+
+
+def background(seed: int = 0) -> Image:
+    """A smooth random room (no straight lines)."""
+    rng = np.random.default_rng(seed)
+    noise = rng.uniform(60, 200, (H // 8, W // 8, 3)).astype(np.float32)
+    return np.asarray(cv2.resize(noise, (W, H), interpolation=cv2.INTER_CUBIC), np.uint8)
+
+
+def rod(image: Image, p1: tuple[float, float], p2: tuple[float, float], radius: float) -> Image:
+    """``image`` with a pale wooden rod from ``p1`` to ``p2`` (pixels)."""
+    out, _cover = draw_rod(image, p1, p2, radius, MATERIALS[0], np.random.default_rng(1))
+    return jpeg_round_trip(out)
+
+
+def test_the_back_is_told_from_the_face_even_in_a_deep_hinge() -> None:
+    upright = body_of(pose_of(SIDE))
+    assert upright is not None
+    assert upright.back is not None
+    assert upright.back[0] > 0.9  # the face looks to -x: the back is +x
+    hinged = body_of(pose_of(turned(SIDE, 80.0)))  # torso near level, face to the floor
+    assert hinged is not None
+    assert hinged.back is not None
+    assert hinged.back[1] < -0.9  # the back is up
+    front = body_of(pose_of(FRONT))
+    assert front is not None
+    assert front.back is None
+
+
+def test_the_bands_lie_at_the_elbows_and_behind_the_back() -> None:
+    body = body_of(pose_of(FRONT))
+    assert body is not None
+    across = band_for("across", body)
+    assert across is not None
+    assert band_for("along", body) is None
+    assert math.dist(across.origin, (240.0, 165.0)) < 0.01  # the elbows' midpoint
+    side = body_of(pose_of(SIDE))
+    assert side is not None
+    assert band_for("across", side) is None
+    along = band_for("along", side)
+    assert along is not None
+    assert along.origin[0] > 251 + 0.15 * body_scale(side)  # behind the hips
+    assert along.u[1] < -0.95  # up the back
+
+
+def test_a_rod_across_the_elbows_is_found_where_it_is() -> None:
+    pose = pose_of(FRONT)
+    image = rod(background(), (105, 168), (375, 162), 3.2)
+    stick = detect_stick(image, pose)
+    assert stick is not None
+    assert stick.orientation == "across"
+    assert abs(stick.x1 - 105) < 12
+    assert abs(stick.x2 - 375) < 12
+    assert abs(stick.angle_deg - math.degrees(math.atan2(6, 270))) < 1.5
+    assert stick.height is not None
+    assert 0.8 < stick.height < 1.2
+
+
+def test_a_wide_bar_or_a_bar_longer_than_a_stick_is_no_stick() -> None:
+    pose = pose_of(FRONT)
+    jamb = draw_box(background(), (105, 165), (375, 165), 8.0, (230, 230, 225))
+    assert detect_stick(jpeg_round_trip(jamb), pose) is None  # 16 px wide: a lintel
+    barbell = rod(background(), (-20, 165), (500, 165), 3.2)  # across the whole frame
+    assert detect_stick(barbell, pose) is None
+    low = rod(background(), (105, 215), (375, 215), 3.2)  # at the hips: not in the elbows
+    assert detect_stick(low, pose) is None
+
+
+def test_a_rod_along_the_spine_side_on_is_found() -> None:
+    pose = pose_of(SIDE)
+    image = rod(background(2), (272, 225), (266, 40), 3.2)  # behind the hips and the head
+    stick = detect_stick(image, pose)
+    assert stick is not None
+    assert stick.orientation == "along"
+    assert abs(abs(stick.angle_deg) - 88.1) < 2.0
+    assert min(stick.y1, stick.y2) < 50
+    assert max(stick.y1, stick.y2) > 215
+
+
+def test_the_tracker_turns_a_stick_along_the_spine_with_the_torso() -> None:
+    tracker = StickTracker(every=8)
+    image = rod(background(2), (272, 225), (266, 40), 3.2)
+    seen = tracker.update(image, pose_of(SIDE), 0.0)
+    assert seen is not None
+    assert not seen.tracked
+    carried = tracker.update(background(2), pose_of(turned(SIDE, 30.0)), 1 / 30)
+    assert carried is not None
+    assert carried.tracked
+    assert abs(abs(carried.angle_deg - seen.angle_deg) - 30.0) < 2.0
