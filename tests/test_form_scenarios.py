@@ -392,3 +392,15 @@ def test_the_good_twin_of_a_faulty_side_set_gets_no_fault(fault: str) -> None:
     result = run("side_set", seed, style=style, reps=8, severity="none")
     assert result.counted >= 7, describe(result)
     assert all(r.faults == () for r in result.summary.reps), describe(result)
+
+
+def test_a_lifter_whose_bar_drifts_out_on_the_last_reps_hears_it_on_each_of_them() -> None:
+    # A mild drift (about 0.55 shank lengths) is within what good real pulls reach, but
+    # far from where this lifter kept the bar on their own first three reps.
+    result = run(
+        "side_set", 150, style="rdl", load="barbell", reps=6, severity="mild",
+        faults={4: ["bar_drift"], 5: ["bar_drift"], 6: ["bar_drift"]},
+    )  # fmt: skip
+    assert result.counted == 6, describe(result)
+    drifted = ["bar_drift" in rep.faults for rep in result.summary.reps]
+    assert drifted == [False, False, False, True, True, True]

@@ -75,6 +75,7 @@ class FormEvaluator:
         self.detector = RepDetector(self.th, self._reaches_floor if mode == "deadlift" else None)
         self.reps: list[Rep] = []
         self._lockouts: list[float] = []  # hip extension at each judged rep's top (deg)
+        self._bar_offsets: list[float] = []  # wrists ahead of the shins per rep (shanks)
         self._rep_views: list[str] = []  # the view each rep was judged in
         self._frames = 0
         self._person_seen = False
@@ -296,12 +297,15 @@ class FormEvaluator:
             facing,
             self.th,
             tuple(self._lockouts),
+            tuple(self._bar_offsets),
         )
         if not _deep_enough(context) or not _from_a_top(context):
             return None
         judgement = judge_rep(context)
         if "lockout_hip_extension_deg" in judgement.metrics:
             self._lockouts.append(judgement.metrics["lockout_hip_extension_deg"])
+        if "bar_offset_shank" in judgement.metrics:
+            self._bar_offsets.append(judgement.metrics["bar_offset_shank"])
         rep = Rep(
             index=len(self.reps) + 1,
             start_s=round(window.start_s, 3),

@@ -86,7 +86,13 @@ def judge_bar_drift(ctx: RepContext) -> Verdict:
     visible = seen(ctx, bent, "wrist", "knee", "ankle")
     offsets = sorted(s.features.wrist_ahead_of_shin(ctx.facing) for s in visible)
     drift = offsets[int(0.75 * (len(offsets) - 1))]
-    return drift > ctx.th.bar_drift_shank, {"bar_offset_shank": drift}
+    th, earlier = ctx.th, ctx.earlier_bar_offsets
+    drifted = drift > th.bar_drift_shank or (
+        len(earlier) >= 2
+        and drift > th.bar_drift_own_min_shank
+        and drift - median(list(earlier)) > th.bar_drift_own_shank
+    )
+    return drifted, {"bar_offset_shank": drift}
 
 
 def judge_shallow_hinge(ctx: RepContext) -> Verdict:

@@ -49,6 +49,9 @@ class RepContext:
     # Hip extension (degrees, see ``FrameFeatures.hip_extension_deg``) at the lockouts of
     # this set's earlier reps: the lifter's own reference when there is no calibration.
     earlier_lockouts: tuple[float, ...] = ()
+    # Wrists ahead of the shin line (shank lengths, see ``judge_bar_drift``) on this set's
+    # earlier reps: where this lifter keeps the weight when it stays close.
+    earlier_bar_offsets: tuple[float, ...] = ()
 
     def between(self, start_s: float, end_s: float) -> list[Sample]:
         """Samples with ``start_s <= t <= end_s``."""

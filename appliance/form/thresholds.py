@@ -123,6 +123,12 @@ class Thresholds:
     # bar_drift: wrists ahead of the shin line (shank lengths, upper quartile while bent):
     # real good barbell pulls 0.13-0.48, synthetic drift 0.6 (mild) to 0.9 (clear).
     bar_drift_shank: float = 0.55
+    # ... or, after two reps, this much further out than the median of the lifter's own
+    # earlier reps and past the second value (coaching.md: judge a person against
+    # themselves). Synthetic good reps of one set spread 0.08 (median), 0.22 (p90), and
+    # never reach 0.25; mild drifts sit 0.49-0.78 out from the set's good reps.
+    bar_drift_own_shank: float = 0.3
+    bar_drift_own_min_shank: float = 0.4
     # shallow_hinge: peak trunk under this (deg) with the knees under the next value (a
     # squat or floor pull reaches the bar with the knees instead). Good hinges 60-90°,
     # floor pulls 45-60° (with knees 70°+), shallow synthetic 38° (mild) and 30° (clear).
