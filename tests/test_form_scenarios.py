@@ -16,6 +16,7 @@ from appliance.form import FormEvaluator, SetSummary
 from appliance.synthetic import Noise
 from appliance.synthetic.lifter import SyntheticSet
 from appliance.synthetic.scenarios import make_scenario
+from appliance.synthetic.spec import Tempo
 from appliance.types import FAULT_IDS, KEYPOINT_INDEX, FormUpdate, Rep
 from tests.test_form_synthetic import SIDE_ONLY  # coaching.md's side-only faults, restated once
 
@@ -404,3 +405,17 @@ def test_a_lifter_whose_bar_drifts_out_on_the_last_reps_hears_it_on_each_of_them
     assert result.counted == 6, describe(result)
     drifted = ["bar_drift" in rep.faults for rep in result.summary.reps]
     assert drifted == [False, False, False, True, True, True]
+
+
+def test_a_lean_back_held_at_the_top_is_not_taken_for_the_lifters_new_way_of_standing() -> None:
+    # Reps 6-8 end leaning back, held 1.5 s each, over 30 s into the set: the baseline
+    # refreshes on those holds but keeps the lifter's own standing angles, so reps 9 and
+    # 10, locked out as at the start, are not called incomplete.
+    result = run(
+        "side_set", 160, style="dowel", reps=10, severity="mild",
+        faults={6: ["hyperextension"], 7: ["hyperextension"], 8: ["hyperextension"]},
+        tempo=Tempo(descent_s=1.8, bottom_s=0.3, ascent_s=1.2, top_s=1.5),
+    )  # fmt: skip
+    assert [set(rep.faults) for rep in result.summary.reps] == [set()] * 5 + [
+        {"hyperextension"}
+    ] * 3 + [set()] * 2

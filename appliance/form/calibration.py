@@ -25,6 +25,11 @@ from appliance.form.thresholds import Thresholds
 _REFRESH_S = 30.0  # a set keeps its first baseline; after this long a new one may replace it
 _STEADY_SHARE = 0.8  # of the frames in the window must be steady (the rest: MoveNet slips)
 _PRIOR_FRAMES = 10  # upright frames whose median torso length scales a prior (~1/3 s)
+# A refresh that finds the trunk, head or hips more than this away from the set's baseline
+# (degrees) is a held fault, not a new way of standing (half the smallest fault margin:
+# hyperextension's 10°): the lean back held at a lockout would otherwise become "standing"
+# and every good lockout after it an incomplete one.
+_POSTURE_DRIFT_DEG = 5.0
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,14 @@ class Calibrator:
             return False
         if features.t_s - self._still[0].t_s < 0.9 * th.calibration_hold_s:
             return False
-        self.baseline = Baseline.from_frames(steady, features.t_s)
+        fresh = Baseline.from_frames(steady, features.t_s)
+        if (
+            self.baseline is not None
+            and not self.from_prior
+            and not _same_posture(self.baseline, fresh)
+        ):
+            fresh = replace(self.baseline, t_s=fresh.t_s, torso_px=fresh.torso_px)
+        self.baseline = fresh
         self.from_prior = False
         self._still.clear()
         return True
@@ -159,3 +171,13 @@ class Calibrator:
         assert self.baseline is not None
         ratio = features.torso_px / max(1e-6, self.baseline.torso_px)
         return abs(ratio - 1.0) > self.th.person_change_ratio
+
+
+def _same_posture(old: Baseline, new: Baseline) -> bool:
+    """Whether two standing postures agree within ``_POSTURE_DRIFT_DEG`` on every angle."""
+    pairs = (
+        (old.trunk_right_deg, new.trunk_right_deg),
+        (old.neck_right_deg, new.neck_right_deg),
+        (old.hip_extension_right_deg, new.hip_extension_right_deg),
+    )
+    return all(abs(a - b) <= _POSTURE_DRIFT_DEG for a, b in pairs)
