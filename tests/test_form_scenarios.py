@@ -7,7 +7,7 @@ evaluator still gets wrong is marked ``xfail`` with what it does instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -419,3 +419,28 @@ def test_a_lean_back_held_at_the_top_is_not_taken_for_the_lifters_new_way_of_sta
     assert [set(rep.faults) for rep in result.summary.reps] == [set()] * 5 + [
         {"hyperextension"}
     ] * 3 + [set()] * 2
+
+
+def test_one_frame_with_the_shoulders_misplaced_does_not_make_the_mirror_forget_the_lifter() -> (
+    None
+):
+    synthetic, _ = make_scenario(
+        "side_set", 170, style="dowel", reps=4, severity="none",
+        tempo=Tempo(descent_s=1.8, bottom_s=0.3, ascent_s=1.2, top_s=1.5),
+    )  # fmt: skip
+    between = synthetic.reps[2].start_s - 0.3  # standing tall, between reps 2 and 3
+    evaluator = FormEvaluator(synthetic.mode)
+    baselines = set()
+    for frame in synthetic.frames():
+        pose = frame.pose
+        if pose is not None and abs(frame.t_s - between) < 0.5 / synthetic.fps:
+            # MoveNet puts both shoulders halfway down to the hips on this one frame
+            rows = pose.yx_score.copy()
+            for side in ("left", "right"):
+                shoulder, hip = KEYPOINT_INDEX[f"{side}_shoulder"], KEYPOINT_INDEX[f"{side}_hip"]
+                rows[shoulder, :2] = (rows[shoulder, :2] + rows[hip, :2]) / 2.0
+            pose = replace(pose, yx_score=rows)
+        evaluator.update(pose, frame.t_s)
+        if evaluator.calibrator.baseline is not None:
+            baselines.add(evaluator.calibrator.baseline.t_s)
+    assert len(baselines) == 1  # taken once, before the first rep, and kept

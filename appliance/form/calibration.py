@@ -30,6 +30,10 @@ _PRIOR_FRAMES = 10  # upright frames whose median torso length scales a prior (~
 # hyperextension's 10°): the lean back held at a lockout would otherwise become "standing"
 # and every good lockout after it an incomplete one.
 _POSTURE_DRIFT_DEG = 5.0
+# Someone else: a torso off by ``person_change_ratio`` on every frame for this long
+# (seconds, and at least 3 frames). One frame's swapped or misplaced shoulder is not a
+# new person, and forgetting the baseline mid-set lets a held fault become the next one.
+_PERSON_CHANGE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ class Calibrator:
         self.prior = prior
         self.from_prior = False  # the baseline in use is the prior, not taken today
         self._still: deque[FrameFeatures] = deque()
+        self._other_since: float | None = None  # first frame of the current odd torsos
+        self._other_frames = 0
 
     def reset(self) -> None:
         """Forget the person (and the prior: whoever comes next must stand still)."""
@@ -112,13 +118,20 @@ class Calibrator:
         self.prior = None
         self.from_prior = False
         self._still.clear()
+        self._other_since, self._other_frames = None, 0
 
     def update(self, features: FrameFeatures, hinge_deg: float) -> bool:
         """Take a frame; True when it (re)calibrated on this frame."""
         th = self.th
         if self.baseline is not None and features.t_s - self.baseline.t_s < _REFRESH_S:
             if not self._other_person(features):
+                self._other_since, self._other_frames = None, 0
                 return False  # keep the set's baseline; refresh only after a long rest
+            if self._other_since is None:
+                self._other_since = features.t_s
+            self._other_frames += 1
+            if self._other_frames < 3 or features.t_s - self._other_since < _PERSON_CHANGE_S:
+                return False
             self.reset()
         if not features.seen("shoulder", "hip", "ear", min_score=th.min_score):
             return False  # a frame MoveNet fumbled (a left/right swap) neither helps nor breaks
