@@ -84,7 +84,7 @@ def _lsd() -> cv2.LineSegmentDetector:
     return _LSD
 
 
-def cut_strip(
+def strip_of(
     image: RGBImage,
     origin: Point,
     u: Point,
@@ -92,11 +92,11 @@ def cut_strip(
     along: tuple[float, float],
     across: tuple[float, float],
     torso_px: float,
-) -> tuple[npt.NDArray[np.uint8], float, npt.NDArray[np.float64]]:
+) -> Patch:
     """The strip of ``image`` (RGB) of the points ``origin + t u + o n`` (unit vectors
     ``u``, ``n`` at a right angle; ``t`` in ``along``, ``o`` in ``across``, frame pixels),
-    grey and shrunk so the torso is ``WORK_TORSO_PX`` long: the picture, the working
-    pixels per frame pixel, and the frame-to-working affine map."""
+    grey and shrunk so the torso is ``WORK_TORSO_PX`` long, with no segments found in it
+    yet."""
     scale = min(1.0, WORK_TORSO_PX / max(torso_px, 1.0))
     width = max(8, math.ceil((along[1] - along[0]) * scale))
     height = max(8, math.ceil((across[1] - across[0]) * scale))
@@ -113,7 +113,7 @@ def cut_strip(
         colour = ocv.warpAffine(image, affine, (width, height), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     grey = np.asarray(ocv.cvtColor(colour, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-    return grey, scale, affine
+    return Patch(grey, (image.shape[1], image.shape[0]), scale, affine, np.zeros((0, 4)))
 
 
 def _affine(
@@ -128,20 +128,6 @@ def _affine(
     rows = scale * np.array([[u[0], u[1]], [n[0], n[1]]])
     shift = -rows @ np.array(origin) - scale * np.array([along[0], across[0]])
     return np.hstack([rows, shift[:, None]])
-
-
-def strip_of(
-    image: RGBImage,
-    origin: Point,
-    u: Point,
-    n: Point,
-    along: tuple[float, float],
-    across: tuple[float, float],
-    torso_px: float,
-) -> Patch:
-    """The strip ``cut_strip`` cuts (same arguments), with no segments found in it yet."""
-    grey, scale, affine = cut_strip(image, origin, u, n, along, across, torso_px)
-    return Patch(grey, (image.shape[1], image.shape[0]), scale, affine, np.zeros((0, 4)))
 
 
 def find_segments(patch: Patch, torso_px: float, method: str = LINE_METHOD) -> Patch:
