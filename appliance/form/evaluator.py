@@ -74,8 +74,6 @@ class FormEvaluator:
         self.views = ViewTracker(self.th)
         self.detector = RepDetector(self.th, self._reaches_floor if mode == "deadlift" else None)
         self.reps: list[Rep] = []
-        self._lockouts: list[float] = []  # hip extension at each judged rep's top (deg)
-        self._bar_offsets: list[float] = []  # wrists ahead of the shins per rep (shanks)
         self._rep_views: list[str] = []  # the view each rep was judged in
         self._frames = 0
         self._person_seen = False
@@ -268,6 +266,10 @@ class FormEvaluator:
             return _within(after, th.settled_feet_torso, th.settled_hips_torso)
         return True
 
+    def _earlier(self, metric: str) -> tuple[float, ...]:
+        """``metric`` of this set's reps so far, where it was measured."""
+        return tuple(rep.metrics[metric] for rep in self.reps if metric in rep.metrics)
+
     @staticmethod
     def _facing_now(features: FrameFeatures) -> float:
         return 1.0 if features.shoulder.x >= features.hip.x else -1.0
@@ -296,16 +298,12 @@ class FormEvaluator:
             self.mode,
             facing,
             self.th,
-            tuple(self._lockouts),
-            tuple(self._bar_offsets),
+            self._earlier("lockout_hip_extension_deg"),
+            self._earlier("bar_offset_shank"),
         )
         if not _deep_enough(context) or not _from_a_top(context):
             return None
         judgement = judge_rep(context)
-        if "lockout_hip_extension_deg" in judgement.metrics:
-            self._lockouts.append(judgement.metrics["lockout_hip_extension_deg"])
-        if "bar_offset_shank" in judgement.metrics:
-            self._bar_offsets.append(judgement.metrics["bar_offset_shank"])
         rep = Rep(
             index=len(self.reps) + 1,
             start_s=round(window.start_s, 3),

@@ -35,14 +35,12 @@ class HingeSignal:
 
     def __init__(self, thresholds: Thresholds) -> None:
         self.th = thresholds
-        # (t_s, torso_px, shank_px or 0 when unseen) over the last ``torso_window_s``
-        self._torso: deque[tuple[float, float, float]] = deque()
-        self._arms: deque[tuple[float, float]] = deque()  # (t_s, arms_px) when both seen
+        # (t_s, torso_px, shank_px, arms_px; 0 when unseen) over the last ``torso_window_s``
+        self._torso: deque[tuple[float, float, float, float]] = deque()
 
     def reset(self) -> None:
         """Somebody new."""
         self._torso.clear()
-        self._arms.clear()
 
     def update(self, features: FrameFeatures, view: str, facing: float) -> float:
         """The inclination now (degrees) in ``view``; ``facing`` +1/-1 which way a
@@ -51,15 +49,10 @@ class HingeSignal:
         shoulder, hip = features.mid_shoulder, features.mid_hip  # steadier than one side
         seen_shank = features.seen("knee", "ankle", min_score=self.th.min_score)
         shank = math.hypot(features.knee.x - features.ankle.x, features.knee.y - features.ankle.y)
-        self._torso.append(
-            (t, math.hypot(shoulder.x - hip.x, shoulder.y - hip.y), shank if seen_shank else 0.0)
-        )
+        torso = math.hypot(shoulder.x - hip.x, shoulder.y - hip.y)
+        self._torso.append((t, torso, shank if seen_shank else 0.0, features.arms_px))
         while self._torso[0][0] < t - self.th.torso_window_s:
             self._torso.popleft()
-        if features.arms_px > 0.0:
-            self._arms.append((t, features.arms_px))
-        while self._arms and self._arms[0][0] < t - self.th.torso_window_s:
-            self._arms.popleft()
         if view == "side":
             # Side-on a shorter torso is rounding or noise: the angle itself, and leaning
             # back past vertical (a lockout's overextension) is no way down into a hinge.
@@ -75,7 +68,7 @@ class HingeSignal:
         """How much the torso length jumps from one frame to the next lately, as a share of
         it (a robust standard deviation of one frame's length): small or far lifters and
         noisy cameras need a wider margin before a shorter torso means a hinge."""
-        lengths = [length for _, length, _ in self._torso]
+        lengths = [length for _, length, _, _ in self._torso]
         if len(lengths) < 5:
             return 0.0
         steps = sorted(abs(b - a) / max(1.0, b) for a, b in itertools.pairwise(lengths[-90:]))
@@ -87,11 +80,11 @@ class HingeSignal:
         shins or the arms say it must be (body proportions: a set that starts bent over the
         bar has shown no standing torso yet; its arms hang to the bar at full length, and its
         shins stand nearly upright unless the knees bend toward the camera)."""
-        lengths = sorted(length for _, length, _ in self._torso)
+        lengths = sorted(length for _, length, _, _ in self._torso)
         if not lengths:
             return 0.0
-        shanks = sorted(shank for _, _, shank in self._torso if shank > 0.0)
+        shanks = sorted(shank for _, _, shank, _ in self._torso if shank > 0.0)
         from_shins = _TORSO_PER_SHANK * shanks[len(shanks) // 2] if shanks else 0.0
-        arms = sorted(arms for _, arms in self._arms)
+        arms = sorted(arms for _, _, _, arms in self._torso if arms > 0.0)
         from_arms = _TORSO_PER_ARM * arms[len(arms) // 2] if arms else 0.0
         return max(lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))], from_shins, from_arms)
