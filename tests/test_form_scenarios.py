@@ -169,6 +169,24 @@ def test_a_lifter_facing_the_mirror_who_sets_up_at_a_kettlebell_has_pull_one_cou
     assert every_counted_rep_is_a_real_one(result), describe(result)
 
 
+@pytest.mark.parametrize(("load", "seed"), [("kettlebell", 160), ("barbell", 161)])
+def test_a_lifter_who_sets_up_squatting_at_the_weight_has_pull_one_counted_and_called_a_squat(
+    load: str, seed: int
+) -> None:
+    # First seen crouched at the weight with the trunk under 30°: the knees say it is the
+    # floor, and the squat is named on the pulls that squat, not on their neighbours.
+    squats = {1: frozenset({"squatting"}), 4: frozenset({"squatting"})}  # rep numbers
+    result = run(
+        "floor_setup_start", seed, view="side", load=load, style="floor_pull", reps=5,
+        faults=squats, severity="clear",
+    )  # fmt: skip
+    assert result.counted == 5, describe(result)
+    for index in range(5):
+        rep = found_for(result, index)
+        assert rep is not None, describe(result)
+        assert ("squatting" in rep.faults) == (index + 1 in squats), describe(result)
+
+
 @pytest.mark.parametrize(
     "seed",
     [

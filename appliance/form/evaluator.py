@@ -118,7 +118,9 @@ class FormEvaluator:
             # The baseline holds side-view angles: standing facing the mirror says nothing
             # about the trunk's or the head's line seen from the side.
             self.calibrator.update(features, features.trunk_2d_deg)  # a lean back is no stance
-        window = self.detector.update(t_s, hinge)
+        knees_seen = features.seen("hip", "knee", "ankle", min_score=self.th.min_score)
+        knees = features.knees_flexion_deg if knees_seen else None
+        window = self.detector.update(t_s, hinge, knees)
         if window is not None:
             completed = self._flush_pending(t_s, force=True) or completed
             self._pending = window

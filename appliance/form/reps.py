@@ -83,6 +83,7 @@ class RepDetector:
         """Forget the rep in progress (the lifter left)."""
         self.state = "unknown"  # unknown | top | down | ascending
         self._recent: deque[tuple[float, float]] = deque()
+        self._knees: deque[tuple[float, float]] = deque()
         self._history: deque[tuple[float, float]] = deque()
         self._low = self._high = 0.0
         self._low_t = self._high_t = 0.0
@@ -112,11 +113,18 @@ class RepDetector:
             return "ascending"
         return "standing"
 
-    def update(self, t_s: float, inclination_deg: float) -> RepWindow | None:
-        """Take one sample; return the rep it confirms, if any."""
+    def update(
+        self, t_s: float, inclination_deg: float, knees_deg: float | None = None
+    ) -> RepWindow | None:
+        """Take one sample (``knees_deg``: the knees' flexion when seen); return the rep it
+        confirms, if any."""
         self._recent.append((t_s, inclination_deg))
         while len(self._recent) > 3 and self._recent[0][0] < t_s - _MEDIAN_S:
             self._recent.popleft()
+        if knees_deg is not None:
+            self._knees.append((t_s, knees_deg))
+        while self._knees and self._knees[0][0] < t_s - _MEDIAN_S:
+            self._knees.popleft()
         values = sorted(v for _, v in self._recent)
         x = values[len(values) // 2]
         self.signal = x
@@ -130,7 +138,7 @@ class RepDetector:
                 return None  # one first frame (often the model's worst) decides nothing
             self._low = self._high = x
             self._low_t = self._high_t = t_s
-            if x > self.th.rep_top_max_deg:  # first seen bent over the weight
+            if self._first_seen_at_floor(x):
                 self.state, self._from_floor = "down", True
                 self._floor_set = self.reaches_floor is not None
                 self._start_t, self._start_deg = t_s, 0.0
@@ -142,8 +150,11 @@ class RepDetector:
             if x >= self._low + swing:
                 confirmed, self._floor_rep = self._floor_rep, None
                 self._begin_descent()
-                if confirmed is not None:
-                    self._reps += 1
+                # Judged now, not at its lockout: the lifter has stood since, and how far
+                # the hips had dropped is measured against that standing height.
+                if confirmed is None or not self._plausible(confirmed):
+                    return None
+                self._reps += 1
                 return confirmed
             return None
         if self.state == "down":
@@ -154,6 +165,21 @@ class RepDetector:
                 self._hold_since = None
             return None
         return self._ascending(t_s, x)
+
+    def _first_seen_at_floor(self, x: float) -> bool:
+        """First seen bent over the weight: the trunk inclined past ``rep_top_max_deg``, or
+        crouched at it, the knees bent past ``top_max_knee_deg`` with the trunk inclined
+        as a rep's bottom (a squatted set-up keeps the trunk near 30°; walking in upright
+        bends the knees but not the trunk)."""
+        th = self.th
+        if x > th.rep_top_max_deg:
+            return True
+        knees = sorted(v for _, v in self._knees)
+        return (
+            len(knees) >= 2
+            and knees[len(knees) // 2] > th.top_max_knee_deg
+            and x >= th.rep_min_peak_deg
+        )
 
     def _ascending(self, t_s: float, x: float) -> RepWindow | None:
         th = self.th
@@ -193,7 +219,7 @@ class RepDetector:
             self._floor_set = True  # the first rep began by setting up at the weight
             rep = replace(rep, floor_set=True)
         if self._floor_set:
-            self._floor_rep = rep if self._plausible(rep) else None
+            self._floor_rep = rep
             return None  # a pull is a rep once the lifter lowers again
         return self._accept(rep)
 

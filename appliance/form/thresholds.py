@@ -37,7 +37,9 @@ class Thresholds:
     # this share of its depth (a floor pull stopped at 35° goes down 20° of 55°), and
     # start from straightened knees (see ``top_max_knee_deg``): a bob at the floor is none.
     rep_min_depth_share: float = 0.25
-    # A set first seen bent further than this starts at the floor (set up at the bar).
+    # A set first seen bent further than this starts at the floor (set up at the bar); so
+    # does one first seen crouched, knees past ``top_max_knee_deg`` and trunk past
+    # ``rep_min_peak_deg`` (a squatted set-up reads 28-30°, upright walking bends no trunk).
     rep_top_max_deg: float = 30.0
     # Deadlift: a first rep that paused this long at the bottom (within an eighth of its
     # depth) with the hips dropped to this share of their standing height above the knees
