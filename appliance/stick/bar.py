@@ -35,6 +35,10 @@ STEP_RATIO = 0.5
 """A stripe differs from its weaker side by at least this fraction of the step between
 its two sides."""
 
+MIXING = 0.45
+"""Working pixels: a stripe of half width ``hw`` shows about ``1 - MIXING / hw`` of its own
+grey level in its middle (the rest is its surroundings, blurred in)."""
+
 Floats = npt.NDArray[np.float64]
 
 
@@ -58,18 +62,23 @@ def stripe(
     nx, ny = patch.turn(-direction[1], direction[0])
     reach = hw + SIDE[1] + max_shift
     d = np.arange(-reach, reach + 1e-6, 0.5)
-    xs = (px + t[:, None] * ux + d[None, :] * nx).astype(np.float32)
-    ys = (py + t[:, None] * uy + d[None, :] * ny).astype(np.float32)
+    t32, d32 = t.astype(np.float32)[:, None], d.astype(np.float32)[None, :]
+    xs = (np.float32(px) + t32 * np.float32(ux)) + d32 * np.float32(nx)
+    ys = (np.float32(py) + t32 * np.float32(uy)) + d32 * np.float32(ny)
     values = cv2.remap(patch.grey, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     # Means over runs of columns (offsets across the line), for every shift at once,
-    # from running sums: ``(len(ts), len(shifts))`` each.
-    sums = np.zeros((len(t), len(d) + 1))
-    np.cumsum(values, axis=1, out=sums[:, 1:])
+    # from running sums: ``(len(ts), len(shifts))`` each (float32 holds them exactly).
+    sums = np.zeros((len(t), len(d) + 1), np.float32)
+    np.cumsum(values, axis=1, dtype=np.float32, out=sums[:, 1:])
     shifts = np.arange(-max_shift, max_shift + 0.01, 0.5)
 
     def mean(lo: Floats, hi: Floats) -> Floats:
-        a, b = np.searchsorted(d, lo - 1e-6), np.searchsorted(d, hi + 1e-6, "right")
-        return (sums[:, b] - sums[:, a]) / np.maximum(1, b - a)
+        # The columns from lo to hi (inclusive) for each shift: the shifts lie on the
+        # columns' grid, so each window is the first one moved one column per shift.
+        a = int(np.searchsorted(d, lo[0] - 1e-6))
+        b = int(np.searchsorted(d, hi[0] + 1e-6, "right"))
+        k = len(lo)
+        return (sums[:, b : b + k] - sums[:, a : a + k]) / max(1, b - a)
 
     half = max(0.6, 0.7 * hw)
     centre = mean(shifts - half, shifts + half)
@@ -85,7 +94,12 @@ def stripe(
     rows = np.arange(len(t))
     best = response[rows, k]
     seen = best > 0
-    level = np.where(seen, centre[rows, k], 0.0)
+    # The stick's own grey level: a thin stripe's middle is mixed with what lies beside
+    # it (blur, resampling), by about ``mix`` of its weight: unmixed, one stick reads the
+    # same over a dark shirt and a pale wall.
+    mix = float(np.clip(1.0 - MIXING / hw, 0.4, 1.0))
+    sides = (left[rows, k] + right[rows, k]) / 2.0
+    level = np.where(seen, sides + (centre[rows, k] - sides) / mix, 0.0)
     where = np.where(seen, shifts[k], 0.0)
     return best, level, where / patch.scale
 

@@ -8,7 +8,7 @@ the stick room is a fraction of it, so the same numbers hold near and far from t
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from appliance.types import KEYPOINT_INDEX, Pose
 
@@ -31,7 +31,11 @@ class Body:
     back of the head, or ``None``. ``back``: the unit vector square to ``axis`` that points
     from the chest to the back (away from the face), or ``None`` when the face does not
     tell (front or back view, head unseen). ``spread``: the shoulders' horizontal spread
-    over the torso length (large facing the camera, small side-on).
+    over the torso length (large facing the camera, small side-on). ``facing``: whether
+    the person faces the camera (their left shoulder right of their right one in the
+    picture; ``False``: the back is seen; ``None``: a shoulder unseen). ``size``: the
+    largest body scale seen of this person lately (the tracker's memory; 0 for none).
+    ``elbow_mid``: the elbows' midpoint (or the one elbow seen), or ``None``.
     """
 
     shoulders: Point
@@ -44,16 +48,19 @@ class Body:
     back: Point | None
     spread: float
     shoulder_pts: tuple[Point, ...]
+    facing: bool | None = None
+    size: float = 0.0  # the body scale seen lately (pixels; the tracker's memory), or 0
+    elbow_mid: Point | None = field(init=False, default=None)  # the elbows' midpoint
 
-    @property
-    def elbow_mid(self) -> Point | None:
-        """The elbows' midpoint (or the one elbow seen), or ``None``."""
-        if not self.elbows:
-            return None
-        return (
-            sum(p[0] for p in self.elbows) / len(self.elbows),
-            sum(p[1] for p in self.elbows) / len(self.elbows),
-        )
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "elbow_mid", _mean(self.elbows))
+
+
+def _mean(points: tuple[Point, ...]) -> Point | None:
+    """The points' midpoint, or ``None`` for none."""
+    if not points:
+        return None
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
 def _point(rows: list[list[float]], width: int, height: int, name: str) -> Point | None:
@@ -127,4 +134,5 @@ def _measure(pose: Pose) -> Body | None:
         back=back,
         spread=spread,
         shoulder_pts=tuple(p for p in (ls, rs) if p is not None),
+        facing=ls[0] > rs[0] if ls is not None and rs is not None else None,
     )

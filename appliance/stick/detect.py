@@ -21,16 +21,21 @@ finds straight segments in it (``lines.find_segments``) and merges those on one 
 torso or a forearm cuts a stick in pieces). Each of the best few lines is put onto the thin
 stripe that runs along it (``refit``: LSD follows one edge of a thin stick), and the stripe
 profile along the whole band (``bar.stripe``) gives the stick's seen part (``seen_part``):
-the segments that are stripe of one brightness, joined over gaps the body explains (the
-torso between the elbows, a forearm) or short ones, pushed on while the stripe goes on.
-Then the body's checks (``_score``): across, both ends out past the elbows about equally
-(held by the middle), 1-3 S end to end, and not running on to the band's end (longer than
-any stick: a racked or dropped barbell, a shelf, a lintel); along, close to the head and
-the hips. A stick held is looked for in a narrower band round where it was
-(``near_band``).
+the segments that are stripe of one brightness, joined over gaps the body explains or
+short ones, pushed on while the stripe goes on. Facing the camera the torso and forearms
+hide the stick from elbow to elbow (a gap within the body's width is joined); seen from
+behind the stick lies on the back (only a short gap at an elbow is). Then the body's
+checks (``_score``): across, both ends out past the elbows about equally (held by the
+middle), 1-3 S end to end, and neither running on to the band's end nor taking up again
+past its ends (longer than any stick: a racked or dropped barbell, a shelf, a lintel, an
+edge of the room); along, close to the head and the hips and spanning most of the way
+between them. A stick held is followed (``follow``) without the line detector: the
+carried line put onto its stripe within ``NEAR`` x S, its runs of stripe taken for the
+segments.
 
 Every tolerance is a fraction of the body's scale ``S`` (pixels; the torso's length, or
-the shoulders' spread x 1.3 where the torso is foreshortened by a hinge toward the camera).
+the shoulders' spread x 1.3 where the torso is foreshortened by a hinge toward the camera,
+and at least ``SIZE_KEPT`` of the largest the tracker saw lately).
 The stick is 1-1.5 m long and about 3 cm thick against a torso of about 0.5 m.
 """
 
@@ -41,7 +46,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from appliance.stick.bar import MIN_CONTRAST, stripe, unit
+from appliance.stick.bar import MIN_CONTRAST, Floats, stripe, unit
 from appliance.stick.body import Body, Point, body_of
 from appliance.stick.lines import LINE_METHOD, Patch, Segments, find_segments, strip_of
 from appliance.types import Pose, RGBImage, Stick
@@ -60,25 +65,38 @@ ALONG_BAND = (-0.25, 0.45)  # of S from that line (positive: further back)
 ALONG_MAX_DEG = 15.0  # angle from the hips-to-head direction
 ALONG_PAST = 0.9  # of S: the band goes this far past the hips and the head
 ALONG_MIN_COVER = 0.6  # of S: seen length of the line
-ALONG_MIN_SPAN = 0.6  # of the hips-to-head distance: end to end at least
+ALONG_MIN_SPAN = 0.85  # of the hips-to-head distance: end to end at least
 NEAR = 0.2  # of S: a held stick is looked for this far either side of where it was
 NEAR_DEG = 8.0  # ... and within this angle of it
 NEAR_PAST = 0.5  # of S: and this far past its ends (within the hold's band)
 MERGE_ANGLE_DEG = 8.0  # segments of one line differ by at most this much...
 MERGE_OFFSET = 0.07  # ... and lie within this (of S) of each other's line...
-MERGE_GAP = {"across": 1.6, "along": 0.5}  # ... with gaps along it up to this (of S)
+MERGE_GAP = {"across": 3.0, "along": 0.5}  # ... with gaps along it up to this (of S)
 OPEN_GAP = 0.15  # of S: a gap in a stick's stripe that nothing explains
+GOES_ON = (0.1, 0.8, 0.3, 0.4)  # past a seen part's end, from 0.1 to 0.8 S (at least 0.3 S
+# of it in the band), stripe like it on 40 % or more: it goes on, no stick ends there
 RUNS_ON = 0.15  # of S: a seen part ending this close to its band's end runs on past it
 BODY_GAP = {"across": 1.8, "along": 0.6}  # of S: a gap where the body may hide the stick
+BODY_SIDE = 0.35  # of S: ... across, past the outermost elbow or shoulder
+REAR_GAP = 0.35  # of S: seen from behind, a gap at an elbow (an arm over the stick)
 LEVEL_TOL = 40.0  # grey levels: one stick's middle stays this close to its median
 RELATIVE_CONTRAST = 0.3  # of the stripe's median contrast on the segments: still the stick
+SEEN_SHIFT = 1.5  # working pixels: the stripe of a seen part lies this close to its line
 MIN_RUN = 3  # working pixels: shorter segments are texture
 PIECE_STRIPE = 0.25  # of a segment's length: stripe of the stick's brightness on a piece
 CANDIDATES = 3  # lines (longest seen first) whose stripe profile is looked at
+CANDIDATE_COVER = 0.3  # of S: ... that the line detector saw at least this much of
 MAX_SEGMENTS = 24  # the longest segments in a band that are merged into lines
 REFIT_SAMPLES = 64  # points along a line's segments where the stripe is sought
 REFIT_HITS = 0.4  # of them that must show it
+FOLLOW_DEG = 4.0  # degrees: a stick followed turns at most this much between looks
+FOLLOW_ENDS = 0.08  # of its length: and its ends stay this close to where they were carried
+FOLLOW_RUN = 0.1  # of S: a run of stripe this long is a piece of the stick followed
+FOLLOW_STEP = 2.0  # working pixels between the samples of a followed stick's profile
+FOLLOW_HITS = 0.25  # ... following a stick held (its middle may be hidden by the torso)
 STRIP_MARGIN = 0.12  # of S: the strip searched reaches this far past the band's offsets
+HELD_TURN = 1.4  # a held stick's view may turn this much further (spread / or x this)
+SIZE_KEPT = 0.8  # of the largest body scale seen lately: the least the scale is taken as
 FRONT_SPREAD = 0.3  # shoulders' spread / torso above which the across stick shows as a line
 SIDE_SPREAD = 0.45  # ... below which the along stick shows as a line (face seen side-on)
 
@@ -144,11 +162,14 @@ class Band:
 
 
 def body_scale(body: Body) -> float:
-    """``S``: the torso's length, or the shoulders' spread (x 1.3) when that is larger."""
+    """``S``: the torso's length, or the shoulders' spread (x 1.3) when that is larger, and
+    at least ``SIZE_KEPT`` of the largest seen lately (``body.size``: a hinge toward the
+    camera foreshortens both, the body does not shrink)."""
+    scale = body.torso_px
     if len(body.shoulder_pts) == 2:
         (ax, ay), (bx, by) = body.shoulder_pts
-        return max(body.torso_px, 1.3 * math.hypot(ax - bx, ay - by))
-    return body.torso_px
+        scale = max(scale, 1.3 * math.hypot(ax - bx, ay - by))
+    return max(scale, SIZE_KEPT * body.size)
 
 
 def _across_anchor(body: Body) -> Point:
@@ -171,13 +192,17 @@ def _along_ends(body: Body, scale: float) -> tuple[Point, Point] | None:
     return (body.hips[0] + bx, body.hips[1] + by), (head[0] + bx, head[1] + by)
 
 
-def band_for(hold: str, body: Body, below: float = ACROSS_MAX_OFFSET) -> Band | None:
+def band_for(
+    hold: str, body: Body, below: float = ACROSS_MAX_OFFSET, held: bool = False
+) -> Band | None:
     """The band where ``hold``'s stick can lie for this body, or ``None`` when the view
     cannot show it as a line. ``below``: how far (of S) under the elbows an across stick
-    may lie."""
+    may lie; ``held``: a stick of that hold is held already (the view may turn
+    ``HELD_TURN`` further before it is let go: no flicker at the views' border)."""
     scale = body_scale(body)
+    turn = HELD_TURN if held else 1.0
     if hold == "across":
-        if body.spread < FRONT_SPREAD:
+        if body.spread < FRONT_SPREAD / turn:
             return None
         return Band(
             "across",
@@ -189,7 +214,7 @@ def band_for(hold: str, body: Body, below: float = ACROSS_MAX_OFFSET) -> Band | 
             ACROSS_MAX_TILT_DEG,
         )
     ends = _along_ends(body, scale)
-    if body.spread >= SIDE_SPREAD or ends is None or body.back is None:
+    if body.spread >= SIDE_SPREAD * turn or ends is None or body.back is None:
         return None
     (hx, hy), (tx, ty) = ends
     length = math.hypot(tx - hx, ty - hy)
@@ -343,7 +368,9 @@ class Seen:
     runs_on: bool
 
 
-def refit(patch: Patch, line: Line, scale: float, max_shift: float = 2.5) -> Line | None:
+def refit(
+    patch: Patch, line: Line, scale: float, max_shift: float = 2.5, hits: float = REFIT_HITS
+) -> Line | None:
     """``line`` moved and turned onto the stripe that runs along its segments within
     ``max_shift`` working pixels (LSD's segments follow one edge of a thin stick, or stop
     short), or ``None`` without one."""
@@ -354,12 +381,18 @@ def refit(patch: Patch, line: Line, scale: float, max_shift: float = 2.5) -> Lin
         patch, (line.px, line.py), (line.ux, line.uy), ts, scale, max_shift
     )
     hit = strength >= MIN_CONTRAST
-    if hit.sum() < max(4, REFIT_HITS * len(ts)):
+    if hit.sum() < max(4, hits * len(ts)):
         return None
     t, d = ts[hit], shift[hit]  # frame pixels along the line and across it
     slope, at0 = 0.0, float(np.median(d))
-    for _ in range(2):  # a straight fit, then again without the samples far off it
-        keep = np.abs(d - (at0 + slope * t)) <= 1.5 / patch.scale
+    bands = [1.5, 1.5]
+    if max_shift > 2.5:  # far from the line: the commonest shift, not the median one
+        bins = np.round(d * patch.scale).astype(int)
+        votes = np.convolve(np.bincount(bins - bins.min()), np.ones(3), mode="same")
+        at0 = float(np.argmax(votes) + bins.min()) / patch.scale
+        bands = [3.0, 1.5, 1.5]
+    for band in bands:  # a straight fit, then again without the samples far off it
+        keep = np.abs(d - (at0 + slope * t)) <= band / patch.scale
         if keep.sum() < 4:
             return None
         t, d = t[keep], d[keep]
@@ -381,16 +414,20 @@ def seen_part(
     body: Body,
     scale: float,
     short: tuple[bool, bool] = (False, False),
+    profile: tuple[Floats, Floats, Floats] | None = None,
 ) -> Seen | None:
     """Where along ``line`` the stick shows (see ``Seen``) in ``band``, or ``None`` when
     no stripe runs along its segments. ``short``: whether each end of the band's reach
     stops short of the hold's (a part of it searched): running on to it is no fault.
+    ``profile``: the stripe along the band's reach already read (``stripe_profile``).
 
     The segments that are thin stripe of the stick's brightness are its seen pieces:
     from the longest, joined over gaps the body explains or short ones, then each end
     pushed on while the stripe goes on unbroken (line detectors stop short of a thin
     stick's ends)."""
-    step = 1.0 / patch.scale  # one working pixel, in frame pixels
+    step = 1.0 / patch.scale  # one working pixel, in frame pixels (or the profile's)
+    if profile is not None and len(profile[0]) > 1:
+        step = float(profile[0][1] - profile[0][0])
     ends = sorted(
         (line.along(*band.at(t, 0.0)), cut) for t, cut in zip(band.reach, short, strict=True)
     )
@@ -412,8 +449,14 @@ def seen_part(
         ends[0][1] or (first > 0 and bool(in_strip[first - 1])),
         ends[1][1] or (last < len(ts) and bool(in_strip[last])),
     )
-    ts = ts[first:last]
-    strength, level, _ = stripe(patch, (line.px, line.py), (line.ux, line.uy), ts, scale, 0.5)
+    if profile is not None and len(profile[0]) == len(inside):  # already read along it
+        strength, level = profile[1][first:last], profile[2][first:last]
+        ts = ts[first:last]
+    else:
+        ts = ts[first:last]
+        strength, level, _ = stripe(
+            patch, (line.px, line.py), (line.ux, line.uy), ts, scale, SEEN_SHIFT
+        )
     pieces = [
         (int(np.searchsorted(ts, a)), int(np.searchsorted(ts, b, "right"))) for a, b in line.spans
     ]
@@ -446,6 +489,12 @@ def seen_part(
     fraction = float(like[on_segments].mean())
     near_end = int(RUNS_ON * scale / step)  # samples: as good as at the band's end
     runs_on = (lo_i <= near_end and not cut[0]) or (hi_i >= len(ts) - near_end and not cut[1])
+    # A stick ends: past its ends the same stripe does not take up again (a room's edge,
+    # a shelf or a lintel goes on behind whatever cut it).
+    past = int(GOES_ON[1] * scale / step)
+    gap = int(GOES_ON[0] * scale / step)
+    for beyond in (like[max(0, lo_i - past) : max(0, lo_i - gap)], like[hi_i + gap : hi_i + past]):
+        runs_on |= len(beyond) * step >= GOES_ON[2] * scale and beyond.mean() >= GOES_ON[3]
     return Seen(float(ts[lo_i]), float(ts[hi_i - 1]), cover, fraction, runs_on)
 
 
@@ -468,14 +517,27 @@ def _gap_ok(a: float, b: float, line: Line, hold: str, body: Body, scale: float)
     length = abs(b - a)
     if length <= OPEN_GAP * scale:
         return True
-    if length > BODY_GAP[hold] * scale:
-        return False
-    mx, my = line.end((a + b) / 2)
     if hold == "across":
+        # Facing the camera the torso and the forearms hide the stick from one elbow to
+        # the other: the gap lies within the body's width there. Seen from behind, the
+        # stick lies on the back: only an arm at an elbow may hide a little of it.
         xs = [p[0] for p in body.elbows] + [p[0] for p in body.shoulder_pts]
         if not xs:
             return False
-        return min(xs) - 0.25 * scale <= mx <= max(xs) + 0.25 * scale
+        (ax, _), (bx, _) = line.end(a), line.end(b)
+        if body.facing is False:
+            mx = (ax + bx) / 2
+            at_elbow = any(abs(mx - e[0]) <= REAR_GAP * scale for e in body.elbows)
+            return at_elbow and length <= REAR_GAP * scale
+        lo, hi = min(xs) - BODY_SIDE * scale, max(xs) + BODY_SIDE * scale
+        if lo <= min(ax, bx) and max(ax, bx) <= hi:
+            return True
+        mx = (ax + bx) / 2  # or a shorter gap about the body's middle
+        near = min(xs) - 0.25 * scale <= mx <= max(xs) + 0.25 * scale
+        return near and length <= BODY_GAP[hold] * scale
+    if length > BODY_GAP[hold] * scale:
+        return False
+    mx, my = line.end((a + b) / 2)
     # Along the spine: the forearms and hands (at the neck and the low back) and the head.
     t_hips, t_head = line.along(*body.hips), line.along(*(body.head or body.shoulders))
     way = 1.0 if t_head >= t_hips else -1.0
@@ -553,7 +615,8 @@ def look(
     patch = find_segments(patch, scale, method)
     best: tuple[float, Line] | None = None
     lines = merge_lines(in_band(patch.segments, band), scale, MERGE_GAP[band.hold])
-    for merged in lines[:CANDIDATES]:
+    least = CANDIDATE_COVER * scale  # less seen than this: never a stick, however pushed
+    for merged in [line for line in lines if line.cover >= least][:CANDIDATES]:
         found = _judge(patch, band, hold_band, merged, body, scale)
         if found is not None and (best is None or found[0] > best[0]):
             best = found
@@ -567,19 +630,110 @@ def _judge(
     line: Line,
     body: Body,
     scale: float,
+    profile: tuple[Floats, Floats, Floats] | None = None,
 ) -> tuple[float, Line] | None:
-    """``line`` (from merged segments) put onto its stripe, its seen part, and the hold's
+    """``line`` (from merged segments) put onto its stripe (unless ``profile`` is given:
+    it is on it already, and that is the stripe along it), its seen part, and the hold's
     score for it (``None`` when it is no stick)."""
-    fitted = refit(patch, line, scale)
+    fitted = line if profile is not None else refit(patch, line, scale)
     if fitted is None:
         return None
     short = (band.reach[0] > hold_band.reach[0] + 1.0, band.reach[1] < hold_band.reach[1] - 1.0)
-    seen = seen_part(patch, band, fitted, body, scale, short)
+    seen = seen_part(patch, band, fitted, body, scale, short, profile)
     if seen is None:
         return None
     grown = replace(fitted, lo=seen.lo, hi=seen.hi, cover=seen.cover)
     score = _score(seen, grown, hold_band, body, scale)
     return (score, grown) if score > 0.0 else None
+
+
+def follow(
+    image: RGBImage,
+    pose: Pose | None,
+    near: Stick,
+    below: float = ACROSS_MAX_SLID,
+    size: float = 0.0,
+) -> Stick | None:
+    """The stick ``near`` (one held, carried to this frame with the body) found again
+    close to where it is, without the line detector: the carried line is put onto the
+    stripe within ``NEAR`` x S of it (``refit``), its pieces are the runs of that stripe
+    along the band (``stripe_runs``), and they are judged as a look's are. Cheap (two
+    or three profiles of a thin strip), so the tracker can follow a stick often."""
+    body = body_of(pose)
+    if body is None:
+        return None
+    body = replace(body, size=size) if size > 0 else body
+    band = band_for(near.orientation, body, below, held=True)
+    if band is None:
+        return None
+    scale = body_scale(body)
+    narrow = near_band(band, near, scale)
+    margin = STRIP_MARGIN * scale
+    across = (narrow.off[0] - margin, narrow.off[1] + margin)
+    patch = strip_of(image, narrow.origin, narrow.u, narrow.n, narrow.reach, across, scale)
+    ox, oy = narrow.origin
+    ux, uy = narrow.u
+    ends = sorted(
+        (x - ox) * ux + (y - oy) * uy for x, y in ((near.x1, near.y1), (near.x2, near.y2))
+    )
+    carried = Line(ox, oy, ux, uy, ends[0], ends[1], ends[1] - ends[0], ((ends[0], ends[1]),))
+    fitted = refit(patch, carried, scale, NEAR * scale * patch.scale, FOLLOW_HITS)
+    if fitted is None:
+        return None
+    profile = stripe_profile(patch, narrow, fitted, scale)
+    fitted = replace(fitted, spans=stripe_runs(profile, scale))
+    if not fitted.spans:
+        return None
+    found = _judge(patch, narrow, band, fitted, body, scale, profile)
+    if found is None:
+        return None
+    line = found[1]
+    turn = abs(line.angle_deg - near.angle_deg)
+    if min(turn, 180.0 - turn) > FOLLOW_DEG:
+        return None  # turned more than a held stick does between looks: something else
+    length = ends[1] - ends[0]
+    t_lo, t_hi = sorted(line.along(x, y) for x, y in ((near.x1, near.y1), (near.x2, near.y2)))
+    if abs(line.lo - t_lo) > FOLLOW_ENDS * length or abs(line.hi - t_hi) > FOLLOW_ENDS * length:
+        return None  # a stick does not change its length: a part of it, or something else
+    return stick_from_line(line, near.orientation, found[0], body)
+
+
+def stripe_profile(
+    patch: Patch, band: Band, line: Line, scale: float
+) -> tuple[Floats, Floats, Floats]:
+    """The stripe along ``line`` over ``band``'s reach, ``FOLLOW_STEP`` working pixels
+    apart: where (pixels from the line's point), how strong, how bright (``bar.stripe``)."""
+    step = FOLLOW_STEP / patch.scale
+    lo, hi = sorted(line.along(*band.at(t, 0.0)) for t in band.reach)
+    ts = np.arange(lo, hi + step, step)
+    strength, level, _ = stripe(
+        patch, (line.px, line.py), (line.ux, line.uy), ts, scale, SEEN_SHIFT
+    )
+    return ts, strength, level
+
+
+def stripe_runs(
+    profile: tuple[Floats, Floats, Floats], scale: float
+) -> tuple[tuple[float, float], ...]:
+    """The runs of a stripe ``profile`` (``stripe_profile``) where a thin stripe of one
+    brightness shows, at least ``FOLLOW_RUN`` x S long: what the line detector's segments
+    are to a look."""
+    ts, strength, level = profile
+    hit = strength >= MIN_CONTRAST
+    if hit.sum() < MIN_RUN:
+        return ()
+    hit &= np.abs(level - float(np.median(level[hit]))) <= LEVEL_TOL
+    runs: list[tuple[float, float]] = []
+    i, n, min_len = 0, len(ts), FOLLOW_RUN * scale
+    while i < n:
+        if not hit[i]:
+            i += 1
+            continue
+        j = _push(hit, i, 1)
+        if ts[j] - ts[i] >= min_len:
+            runs.append((float(ts[i]), float(ts[j])))
+        i = j + 1
+    return tuple(runs)
 
 
 def detect_stick(
@@ -589,18 +743,22 @@ def detect_stick(
     orientations: tuple[str, ...] = ("across", "along"),
     below: float = ACROSS_MAX_OFFSET,
     near: Stick | None = None,
+    size: float = 0.0,
+    held: bool = False,
 ) -> Stick | None:
     """The stick in ``image`` (RGB) for the person ``pose``, or ``None``: one frame, no
     memory (the tracker in ``appliance.stick.track`` adds that). ``below``: how far (of S)
     under the elbows a stick across the back may lie (the tracker widens it for a stick
     it holds, so one sliding down the back is followed); ``near``: a stick seen before,
-    looked for only close to where it was."""
+    looked for only close to where it was; ``size``: the largest body scale seen lately
+    (pixels, see ``body_scale``); ``held``: a stick is held (see ``band_for``)."""
     body = body_of(pose)
     if body is None:
         return None
+    body = replace(body, size=size) if size > 0 else body
     best: tuple[float, Line, str] | None = None
     for hold in orientations:
-        band = band_for(hold, body, below)
+        band = band_for(hold, body, below, held)
         if band is None:
             continue
         if near is not None and near.orientation == hold:

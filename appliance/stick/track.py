@@ -1,29 +1,41 @@
 """Keep the stick across frames: one frame's miss (an arm in the way, motion blur) does not
-lose it, and a line seen once by chance is not yet a stick.
+lose it, a line seen once by chance is not yet a stick, and a line that stays put in the
+room while the body moves is none.
 
 The detector runs on a schedule (the bench shows what a look costs next to inference).
 Searching, it looks at both holds in turn, first often, then less and less often (every
-``2 x every`` frames at most: a lifter without a stick costs little). Holding a stick, it
-looks every ``every`` frames, only close to where the stick was carried to and without
-the line detector (``detect.follow``); after a miss, again two frames later over the
-hold's whole band. A first sighting of low confidence is looked at again on the next
-frame and kept only when it is there again. Between looks,
-and for up to ``hold_s`` seconds after a miss, the tracker carries the last stick along
-with the body, marked ``tracked``: held across the back it moves with the elbows; held
-along the spine it turns and moves with the torso (a hinge tips it over).
+``SEARCH_SLOWEST x every`` frames at most: a lifter without a stick costs little).
+Holding a stick, it follows it every ``every`` frames: close to where the body carried
+it, without the line detector (``detect.follow``, a few profiles of a thin strip); after
+``FOLLOW_TRIES`` failed follows in a row (two frames apart) it looks over the hold's
+whole band with the line detector. A line found there, away from the stick held, replaces
+it only when it is confident and the next look finds it again. A first sighting of low
+confidence is looked at again on the next frame and kept only when it is there again; a
+stick seen once and missed on the next look is dropped at once, one seen twice or more is
+carried over missed looks for up to ``hold_s`` seconds. Between looks the tracker carries
+the last stick along with the body, marked ``tracked``: held across the back it moves
+with the elbows; held along the spine each end moves with its own anchor (the tailbone
+with the hips, the top with the back of the head). A held stick whose line stays where it
+was in the picture while the body moved square to it by ``ROOM_MOVE`` is an edge of the
+room: dropped, and that line is not taken again for ``ROOM_S`` seconds. The body's scale
+is taken as at least ``detect.SIZE_KEPT`` of the largest seen in the last ``SIZE_S``
+seconds (a hinge toward the camera shortens the torso in the picture).
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import replace
 
 from appliance.stick.body import Body, Point, body_of
 from appliance.stick.detect import (
     ACROSS_MAX_OFFSET,
     ACROSS_MAX_SLID,
+    band_for,
     body_scale,
     detect_stick,
+    follow,
     holds_in_view,
 )
 from appliance.stick.lines import LINE_METHOD
@@ -39,6 +51,32 @@ CONFIRM_DEG = 6.0
 CONFIRM_DIST = 0.15
 """A second sighting confirms a first within this angle (degrees) and with its middle
 this close (of the body scale) to the first's line."""
+
+ROOM_MOVE = 0.2
+ROOM_STILL = 0.3
+"""A held line is an edge of the room when the body moved square to it by ``ROOM_MOVE`` of
+the body scale since it was first seen while the line moved less than ``ROOM_STILL`` of
+that."""
+
+SIZE_S = 3.0
+"""Seconds over which the largest body scale is kept (a hinge toward the camera shortens
+the torso in the picture; the body does not shrink)."""
+
+ROOM_S = 3.0
+"""Seconds a line found fixed in the room is not taken for a stick again."""
+
+AWAY_FRAMES = 3
+"""Frames in a row whose view cannot show the hold's stick after which it is let go."""
+
+FOLLOW_TRIES = 2
+"""Follows of a held stick that fail in a row before the line detector looks for it."""
+
+ESTABLISHED = 2
+"""Sightings after which a stick is carried over missed looks (before, a miss drops it)."""
+
+SEARCH_SLOWEST = 4
+"""Searching, the tracker looks at least once in this many x ``every`` frames (about a
+second at 30 fps with ``every`` 8)."""
 
 RETRY = 2
 """Frames after a look that missed a held stick until the next look."""
@@ -56,18 +94,25 @@ def _anchor(body: Body) -> Point:
 
 def body_frame(body: Body, hold: str) -> Frame:
     """The frame a stick of ``hold`` rides in: the elbows' midpoint and the image's axes
-    across the back, the hips and the torso's axis along the spine. (No scale: the
-    keypoints' jitter would stretch the stick, which does not change its length.)"""
+    across the back (no scale: the keypoints' jitter would stretch the stick, which does
+    not change its length); along the spine, the hips and the hips-to-head vector (the
+    stick is pinned at the tailbone and the back of the head: each end moves with its
+    own), else the torso's axis."""
     if hold == "along":
         ax, ay = body.axis
+        if body.head is not None:
+            dx, dy = body.head[0] - body.hips[0], body.head[1] - body.hips[1]
+            if math.hypot(dx, dy) > 0.5 * body.torso_px:
+                return body.hips, (dx, dy), (-dy, dx)
         return body.hips, (ax, ay), (-ay, ax)
     return _anchor(body), (1.0, 0.0), (0.0, 1.0)
 
 
 def to_body(frame: Frame, x: float, y: float) -> Point:
-    """A frame point in body coordinates (pixels along the frame's two axes)."""
+    """A frame point in body coordinates (along the frame's two axes, in their lengths)."""
     (ox, oy), (ax, ay), (bx, by) = frame
-    return ((x - ox) * ax + (y - oy) * ay, (x - ox) * bx + (y - oy) * by)
+    na, nb = ax * ax + ay * ay or 1.0, bx * bx + by * by or 1.0
+    return (((x - ox) * ax + (y - oy) * ay) / na, ((x - ox) * bx + (y - oy) * by) / nb)
 
 
 def from_body(frame: Frame, a: float, b: float) -> Point:
@@ -84,14 +129,21 @@ class StickTracker:
         self.hold_s = hold_s
         self.every = max(1, every)
         self.runs = 0  # frames the detector actually ran on (for the cost of a schedule)
+        self.follows = 0  # ... of them where following the stick held found it
+        self._room: list[tuple[Stick, float]] = []  # lines fixed in the room, until when
+        self._sizes: deque[tuple[float, float]] = deque()  # (time, body scale) lately
         self.reset()
 
     def reset(self) -> None:
-        """Forget the stick (a new person, a new set)."""
+        """Forget the stick (a new person, a new set). The lines found fixed in the room
+        and the body scales seen lately are kept: they expire with time."""
         self._last: Stick | None = None
         self._last_seen_s: float | None = None
         self._rel: tuple[Point, Point] | None = None  # the last stick's ends on the body
         self._pending: Stick | None = None
+        self._first: tuple[Stick, Point] | None = None  # the held stick first seen, anchor
+        self._sightings = 0  # looks that found the stick held
+        self._away = 0  # frames in a row whose view cannot show the stick held
         self._wait = 0  # frames until the next look
         self._misses = 0  # looks in a row that found nothing
         self._turn = False
@@ -106,18 +158,56 @@ class StickTracker:
         body = body_of(pose)
         if body is None or image is None:
             return self._carry(body, t_s)
+        if self._last is not None and band_for(self._last.orientation, body, held=True) is None:
+            # This view cannot show that hold's stick: the lifter turned (or a shoulder
+            # was not seen on a frame or two: carried meanwhile).
+            self._away += 1
+            if self._away < AWAY_FRAMES:
+                return self._carry(body, t_s)
+            self.reset()
+        self._away = 0
+        # The largest body scale of the last SIZE_S seconds: a deque of decreasing scales.
+        size = body_scale(body)
+        while self._sizes and (self._sizes[-1][1] <= size or self._sizes[-1][0] > t_s):
+            self._sizes.pop()
+        self._sizes.append((t_s, size))
+        while self._sizes[0][0] < t_s - SIZE_S:
+            self._sizes.popleft()
         if self._wait > 0:
             self._wait -= 1
             return self._carry(body, t_s)
+        body = replace(body, size=self._sizes[0][1])
         self.runs += 1
-        seen = self._look(image, pose, body, t_s)
+        seen, followed = self._look(image, pose, body, t_s)
+        scale = body_scale(body)
+        self._room = [(line, until) for line, until in self._room if until >= t_s]
+        if seen is not None and any(_same(line, seen, scale) for line, _ in self._room):
+            seen = None  # a line already seen to stay put while the body moved
+        if seen is not None and self._last is not None and not followed:
+            # A stick held does not jump: a line found elsewhere in the band is taken only
+            # when the next look finds it there again (meanwhile the held one is carried).
+            carried = self._carry(body, t_s)
+            if carried is not None and not _same(carried, seen, scale):
+                if seen.confidence < CONFIRM_CONFIDENCE:
+                    self._wait = RETRY - 1
+                    return carried  # a faint line elsewhere does not replace it
+                pending, self._pending = self._pending, seen
+                if pending is None or not _same(pending, seen, scale):
+                    self._wait = 0
+                    return carried
         if seen is None:
             self._pending = None
             self._misses += 1
+            if self._last is not None and self._sightings < ESTABLISHED:
+                self.reset()  # seen once by chance and not since: no stick to carry on
+                return None
             # Held: look again soon (it moved, an arm was in the way). Searching: less and
-            # less often (a lifter without a stick costs little), at most every 2 x every.
+            # less often (a lifter without a stick costs little), at most every SEARCH_SLOWEST
+            # x every.
             self._wait = (
-                RETRY - 1 if self._last is not None else min(2 * self.every, self._misses) - 1
+                RETRY - 1
+                if self._last is not None
+                else min(SEARCH_SLOWEST * self.every, self._misses) - 1
             )
             return self._carry(body, t_s)
         self._misses = 0
@@ -127,26 +217,55 @@ class StickTracker:
                 return None  # looked at again on the next frame
         self._pending = None
         self._wait = self.every - 1
+        anchor = _rides_with(body, seen.orientation)
+        self._sightings += 1
+        if self._last is None or self._first is None:
+            self._first = (seen, anchor)
+            self._sightings = 1
+        elif _fixed_in_room(self._first, seen, anchor, scale):
+            # The body moved across the line and the line did not: a room's edge, no stick.
+            self._room.append((self._first[0], t_s + ROOM_S))
+            self.reset()
+            return None
         frame = body_frame(body, seen.orientation)
         rel = (to_body(frame, seen.x1, seen.y1), to_body(frame, seen.x2, seen.y2))
         self._last, self._last_seen_s, self._rel = seen, t_s, rel
         return seen
 
-    def _look(self, image: RGBImage, pose: Pose | None, body: Body, t_s: float) -> Stick | None:
-        """Run the detector: near the stick held, else one hold a look, in turn."""
+    def _look(
+        self, image: RGBImage, pose: Pose | None, body: Body, t_s: float
+    ) -> tuple[Stick | None, bool]:
+        """Run the detector: near the stick held, else one hold a look, in turn. Also
+        whether the stick held was followed (found close to where it was carried)."""
         if self._last is not None:
-            # Close to where it was carried to; after a miss, over the hold's whole band
-            # (it moved further than the body said, or the line was lost).
+            # Followed close to where it was carried to, without the line detector; when
+            # that fails, looked for over the hold's whole band (it moved further than the
+            # body said, or the line was lost).
             holds: tuple[str, ...] = (self._last.orientation,)
-            near = self._carry(body, t_s) if self._misses == 0 else None
-            return detect_stick(image, pose, self.method, holds, ACROSS_MAX_SLID, near)
+            near = self._carry(body, t_s)
+            if near is not None:
+                seen = follow(image, pose, near, ACROSS_MAX_SLID, self._size())
+                if seen is not None:
+                    self.follows += 1
+                    return seen, True
+                if self._sightings >= ESTABLISHED and self._misses < FOLLOW_TRIES - 1:
+                    return None, False  # an arm in the way, a blurred frame: again soon
+            found = detect_stick(
+                image, pose, self.method, holds, ACROSS_MAX_SLID, size=self._size(), held=True
+            )
+            return found, False
         if self._pending is not None:
             holds = (self._pending.orientation,)
         else:  # a view that shows one hold gets that one
             self._turn = not self._turn
             holds = ("across", "along") if self._turn else ("along", "across")
             holds = tuple(h for h in holds if h in holds_in_view(body))[:1]
-        return detect_stick(image, pose, self.method, holds, ACROSS_MAX_OFFSET)
+        found = detect_stick(image, pose, self.method, holds, ACROSS_MAX_OFFSET, size=self._size())
+        return found, False
+
+    def _size(self) -> float:
+        """The largest body scale seen in the last ``SIZE_S`` seconds (pixels)."""
+        return self._sizes[0][1] if self._sizes else 0.0
 
     def _carry(self, body: Body | None, t_s: float) -> Stick | None:
         """The last stick moved with the body, while it is recent enough."""
@@ -167,6 +286,29 @@ class StickTracker:
         return replace(
             last, x1=x1, y1=y1, x2=x2, y2=y2, angle_deg=angle, confidence=confidence, tracked=True
         )
+
+
+def _rides_with(body: Body, hold: str) -> Point:
+    """The body point a stick of ``hold`` moves with: the elbows' midpoint across the back,
+    the hips along the spine."""
+    if hold == "along":
+        return body.hips
+    a, b = _anchor(body), body.shoulders  # two points: less of one keypoint's error
+    return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+
+def _fixed_in_room(first: tuple[Stick, Point], seen: Stick, anchor: Point, scale: float) -> bool:
+    """Whether the body moved square to the stick by ``ROOM_MOVE`` x S or more since it was
+    first seen while the line stayed where it was in the picture (within ``ROOM_STILL`` of
+    that move): a held stick moves with the body, an edge of the room does not."""
+    stick, start = first
+    dx, dy = seen.x2 - seen.x1, seen.y2 - seen.y1
+    n = math.hypot(dx, dy) or 1.0
+    nx, ny = -dy / n, dx / n
+    body_move = (anchor[0] - start[0]) * nx + (anchor[1] - start[1]) * ny
+    mx, my = (stick.x1 + stick.x2) / 2, (stick.y1 + stick.y2) / 2
+    line_move = (mx - seen.x1) * nx + (my - seen.y1) * ny
+    return abs(body_move) >= ROOM_MOVE * scale and abs(line_move) <= ROOM_STILL * abs(body_move)
 
 
 def _same(a: Stick, b: Stick, scale: float) -> bool:

@@ -53,6 +53,7 @@ class _Sample:
     scale: float
     head_gap: float | None  # along: back of the head from the line, of S
     hips_gap: float | None  # along: hips from the line, of S
+    hold: str = "across"  # the stick's orientation on this frame
 
 
 @dataclass
@@ -86,7 +87,11 @@ class StickRepJudge:
         else:
             offset = math.nan
         head = gap(*body.head) if body.head is not None else None
-        self.samples.append(_Sample(t_s, stick.angle_deg, offset, mid_y, s, head, gap(*body.hips)))
+        self.samples.append(
+            _Sample(
+                t_s, stick.angle_deg, offset, mid_y, s, head, gap(*body.hips), stick.orientation
+            )
+        )
 
     def finish(self, start_s: float | None = None) -> StickVerdict:
         """The verdict on the frames since ``start_s`` (seconds; a little before, to catch
@@ -100,7 +105,11 @@ class StickRepJudge:
         frames = len(times)
         if not samples or len(samples) < MIN_SEEN * frames:
             return StickVerdict(False, None, {"stick_held": 0.0}, ())
-        orientation = "across" if not math.isnan(samples[0].offset) else "along"
+        # The hold seen on most of the frames (a frame or two of the other, seen by
+        # mistake, does not turn the rep's verdict into the other hold's).
+        across = sum(x.hold == "across" for x in samples)
+        orientation = "across" if 2 * across >= len(samples) else "along"
+        samples = [x for x in samples if x.hold == orientation]
         metrics: dict[str, float] = {"stick_held": 1.0}
         faults: list[str] = []
         k = max(1, len(samples) // 5)
