@@ -413,6 +413,23 @@ def test_the_good_twin_of_a_faulty_side_set_gets_no_fault(fault: str) -> None:
     assert all(r.faults == () for r in result.summary.reps), describe(result)
 
 
+@pytest.mark.parametrize("seed", [180, 181, 182])
+def test_a_lifter_who_looks_up_a_little_on_floor_pulls_has_it_named_on_those_pulls(
+    seed: int,
+) -> None:
+    # Mild: 35° of neck extension at the bottom, which reads about 20° on the keypoints.
+    looks_up = {2: frozenset({"head_up"}), 4: frozenset({"head_up"})}
+    result = run(
+        "floor_walk_in", seed, view="side", style="floor_pull", reps=5, faults=looks_up,
+        severity="mild",
+    )  # fmt: skip
+    assert result.counted == 5, describe(result)
+    for index in range(5):
+        rep = found_for(result, index)
+        assert rep is not None, describe(result)
+        assert ("head_up" in rep.faults) == (index + 1 in looks_up), describe(result)
+
+
 def test_a_lifter_whose_bar_drifts_out_on_the_last_reps_hears_it_on_each_of_them() -> None:
     # A mild drift (about 0.55 shank lengths) is within what good real pulls reach, but
     # far from where this lifter kept the bar on their own first three reps.
