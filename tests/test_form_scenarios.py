@@ -209,6 +209,24 @@ def test_walking_up_to_the_bar_facing_a_high_mirror_camera_counts_every_pull_and
     assert every_counted_rep_is_a_real_one(result), describe(result)
 
 
+def test_ankles_the_model_keeps_losing_one_at_a_time_are_no_steps() -> None:
+    # Facing the camera the ankles stand apart: when one drops out, the middle of the feet
+    # must not jump to the other one, or the lifter looks as if they stepped into a rep.
+    synthetic, _ = make_scenario("front_set", 190, view="front", reps=6, fps=15.0, severity="none")
+    poses = list(synthetic.poses)
+    for index, pose in enumerate(poses):
+        if pose is None or index % 2 == 0:
+            continue
+        ankle = "left_ankle" if index % 4 == 1 else "right_ankle"  # every other frame
+        yx_score = pose.yx_score.copy()
+        yx_score[KEYPOINT_INDEX[ankle], 2] = 0.05
+        poses[index] = replace(pose, yx_score=yx_score)
+    evaluator = FormEvaluator(synthetic.mode)
+    for frame in replace(synthetic, poses=poses).frames():
+        evaluator.update(frame.pose, frame.t_s)
+    assert len(evaluator.summary().reps) == 6
+
+
 # -- bending over that is not a rep --------------------------------------------------------
 
 

@@ -64,6 +64,8 @@ class FrameFeatures:
     knees_flexion_deg: float
     # The shorter arm's shoulder→elbow→wrist path (pixels) when both arms are seen, else 0.
     arms_px: float = 0.0
+    # The left and the right ankle (``feet`` is their middle, or the one seen).
+    ankles: tuple[Point, Point] | None = None
 
     def seen(self, *parts: str, min_score: float) -> bool:
         """True when every named part scores at least ``min_score``."""
@@ -188,6 +190,7 @@ def extract(
         return Point(x * w, y * h, score)
 
     left, right = rows[_SHOULDERS[0]], rows[_SHOULDERS[1]]
+    ankles = (point(_ANKLES[0]), point(_ANKLES[1]))
     features = FrameFeatures(
         t_s=pose.t_s if t_s is None else t_s,
         ear=point(index["ear"]),
@@ -201,13 +204,14 @@ def extract(
         shoulders_seen=left[2] >= min_score and right[2] >= min_score,
         face_score=(rows[_NOSE][2] + rows[_EYES[0]][2] + rows[_EYES[1]][2]) / 3.0,
         nose=point(_NOSE),
-        feet=_feet(point(_ANKLES[0]), point(_ANKLES[1]), min_score),
+        feet=_feet(ankles[0], ankles[1], min_score),
         mid_shoulder=_middle(point(_SHOULDERS[0]), point(_SHOULDERS[1]), min_score),
         mid_hip=_middle(point(_HIPS[0]), point(_HIPS[1]), min_score),
         mid_ear=_middle(point(_EARS[0]), point(_EARS[1]), min_score),
         knees_flexion_deg=_knees_flexion(rows, w, h, side, min_score),
         midline=all(rows[i][2] >= min_score for pair in (_EARS, _SHOULDERS, _HIPS) for i in pair),
         arms_px=_arms(rows, w, h, min_score),
+        ankles=ankles,
     )
     return features
 

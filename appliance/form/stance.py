@@ -2,10 +2,11 @@
 
 A rep starts from a settled stance and the feet stay planted through it; someone who bends
 to pick something up while walking in or out keeps moving. The stance point is the middle
-of the ankles the model can see (the hips when no ankle is seen, which move more during a
-hinge, so they get their own limit). ``travel`` measures how far it moved in a time span,
-in lengths of the lifter's standing torso, between robust medians so fumbled frames are
-not steps.
+of the two ankles (the hips when no ankle is seen, which move more during a hinge, so they
+get their own limit); on a frame where the model loses one ankle, the seen one stands in
+for the middle at the offset last seen between them, so a dropped ankle is no step.
+``travel`` measures how far it moved in a time span, in lengths of the lifter's standing
+torso, between robust medians so fumbled frames are not steps.
 """
 
 from __future__ import annotations
@@ -37,19 +38,40 @@ class StanceTracker:
         self._samples: deque[tuple[float, float | None, float | None, float, float, float]] = (
             deque()
         )
+        # From each ankle to the middle of both (pixels), when last both were seen.
+        self._to_middle: tuple[tuple[float, float], tuple[float, float]] | None = None
 
     def reset(self) -> None:
         """Somebody new."""
         self._samples.clear()
+        self._to_middle = None
 
     def update(self, features: FrameFeatures, torso_px: float) -> None:
         """Take a frame; ``torso_px`` is the lifter's standing torso length now (pixels)."""
-        feet = features.feet
-        fx, fy = (feet.x, feet.y) if feet.score >= self.min_score else (None, None)
+        fx, fy = self._middle(features)
         t = features.t_s
         self._samples.append((t, fx, fy, features.hip.x, features.hip.y, max(1.0, torso_px)))
         while self._samples and self._samples[0][0] < t - _KEEP_S:
             self._samples.popleft()
+
+    def _middle(self, features: FrameFeatures) -> tuple[float | None, float | None]:
+        feet = features.feet
+        if feet.score < self.min_score:
+            return None, None
+        if features.ankles is None:
+            return feet.x, feet.y
+        seen = [a.score >= self.min_score for a in features.ankles]
+        if all(seen):
+            self._to_middle = (
+                (feet.x - features.ankles[0].x, feet.y - features.ankles[0].y),
+                (feet.x - features.ankles[1].x, feet.y - features.ankles[1].y),
+            )
+            return feet.x, feet.y
+        if self._to_middle is None:
+            return feet.x, feet.y
+        one = 0 if seen[0] else 1
+        ankle, (dx, dy) = features.ankles[one], self._to_middle[one]
+        return ankle.x + dx, ankle.y + dy
 
     def seen_since(self, t_s: float) -> bool:
         """True when the lifter was already seen at ``t_s`` (seconds) or before."""
