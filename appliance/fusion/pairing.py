@@ -18,12 +18,12 @@ def merged_frames(
     frame at the same instant comes first, so the front frame's verdict includes it);
     side frames carry their shifted time (their pose's ``t_s`` too). Reads each source
     lazily; when one ends the other carries on alone. Side frames from before the front's
-    first frame are left out: the set is the front recording's."""
+    first frame come first, as they came: the side camera's evaluator learns the lifter's
+    standing posture from them as it would alone (the set is still the front recording's:
+    ``PairedEvaluator`` counts no rep that ended before the front's first frame)."""
     front_it, side_it = iter(front), iter(side)
     next_front = next(front_it, None)
     next_side = _shifted(next(side_it, None), side_offset_s)
-    while next_side is not None and next_front is not None and next_side.t_s < next_front.t_s:
-        next_side = _shifted(next(side_it, None), side_offset_s)
     while next_front is not None or next_side is not None:
         if next_side is not None and (next_front is None or next_side.t_s <= next_front.t_s):
             yield SIDE, next_side

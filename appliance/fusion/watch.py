@@ -13,11 +13,13 @@ _KEEP_S = 60.0  # seconds of history kept (longer than any rep)
 @dataclass(frozen=True, slots=True)
 class SideFrame:
     """One side-camera frame: when (``t_s``), whether the lifter was in it, the view its
-    evaluator had decided then."""
+    evaluator had decided then, and its hinge signal then (``hinge_deg``, the trunk's
+    inclination its rep counter follows)."""
 
     t_s: float
     present: bool
     view: str
+    hinge_deg: float = 0.0
 
 
 class SideWatch:
@@ -30,6 +32,7 @@ class SideWatch:
         self._frames: deque[SideFrame] = deque()
         self._last_new_t: float | None = None  # last frame that was not a frozen copy
         self.ever_seen = False
+        self.first_seen_t: float | None = None  # when the lifter was first in a frame
 
     def saw(self, frame: SideFrame, frozen: bool = False) -> None:
         """Take a side frame; ``frozen``: it repeats the last one exactly (a stalled
@@ -38,6 +41,8 @@ class SideWatch:
         if not frozen:
             self._last_new_t = frame.t_s
         self.ever_seen = self.ever_seen or frame.present
+        if frame.present and self.first_seen_t is None:
+            self.first_seen_t = frame.t_s
         while self._frames and self._frames[0].t_s < frame.t_s - _KEEP_S:
             self._frames.popleft()
 
@@ -52,6 +57,18 @@ class SideWatch:
         """The view the side camera had of the lifter most of ``t0``..``t1``."""
         views = [f.view for f in self._frames if t0 <= f.t_s <= t1 and f.present]
         return max(dict.fromkeys(views), key=views.count) if views else "unknown"
+
+    def hinge(self, t0: float, t1: float) -> list[float]:
+        """The hinge signal (degrees) of the frames of ``t0``..``t1`` the lifter was in."""
+        return [f.hinge_deg for f in self._frames if t0 <= f.t_s <= t1 and f.present]
+
+    def kept_since_first_seen(self) -> bool:
+        """True when every frame since the lifter was first seen is still kept."""
+        return (
+            self.first_seen_t is not None
+            and bool(self._frames)
+            and self._frames[0].t_s <= self.first_seen_t
+        )
 
     def covered(self, t0: float, t1: float) -> bool:
         """True when the side camera was working and saw the lifter through ``t0``..``t1``:
