@@ -205,6 +205,10 @@ def test_a_lifter_whose_short_lockouts_the_side_camera_runs_together_gets_each_p
     assert len(evaluator.reps) == 6
     for rep, truth in zip(evaluator.reps, entry["rep_labels"], strict=True):
         assert rep.start_s - 0.6 <= truth["start_s"] <= rep.end_s
+        # The side camera saw no lockout between them: each short one is called, by it.
+        if "incomplete_lockout" in truth["faults"]:
+            assert "incomplete_lockout" in rep.faults, (truth, rep)
+            assert rep.judged_by["incomplete_lockout"] == "side"
 
 
 def test_a_lifter_who_picks_up_the_bar_on_the_way_in_keeps_her_last_rep() -> None:

@@ -32,7 +32,7 @@ from appliance.form.evaluator import FormEvaluator, SetSummary, unjudged_on_ever
 from appliance.form.thresholds import Thresholds
 from appliance.fusion.merge import CameraRep, fuse, share_bottom, view_rank
 from appliance.fusion.watch import SideFrame, SideWatch
-from appliance.types import FormUpdate, Pose, Rep
+from appliance.types import FAULT_IDS, FormUpdate, Pose, Rep
 
 # A hinge this deep (trunk from vertical, degrees) shortens the torso by 30 % seen from
 # the front: the mirror's camera, the lifter facing it, neither misses it nor makes it up,
@@ -225,9 +225,15 @@ class PairedEvaluator:
                     self._waiting = [r for r in self._waiting if r not in (first, partner)]
                     self._emit([first, partner])
                     continue
-            if any(r.camera != first.camera and r.overlaps(first) for r in self._run_together):
+            merged = next(
+                (r for r in self._run_together if r.camera != first.camera and r.overlaps(first)),
+                None,
+            )
+            if merged is not None:
                 self._waiting.remove(first)
-                self._emit([first])  # one of the reps the other camera ran together
+                # One of the reps the other camera ran together; that camera's lockouts
+                # judge it when it has the better view.
+                self._emit([first], judge=_lockout_judge(merged, first, self.th))
                 continue
             if not force and (
                 t_s < first.rep.end_s + _GRACE_S
@@ -356,8 +362,19 @@ class PairedEvaluator:
         """``camera`` had counted reps of this set before ``rep`` began."""
         return any(r.rep.end_s < rep.start_s for r in self._taken[camera])
 
-    def _emit(self, group: list[CameraRep]) -> None:
+    def _emit(self, group: list[CameraRep], judge: CameraRep | None = None) -> None:
+        """Count the rep ``group`` found; ``judge``: another camera's view that judges its
+        faults too but is not this rep (times and metrics are the group's)."""
         rep = fuse(len(self.reps) + 1, group)
+        if judge is not None:
+            judged = fuse(rep.index, [*group, judge])
+            rep = replace(
+                judged,
+                start_s=rep.start_s,
+                bottom_s=rep.bottom_s,
+                end_s=rep.end_s,
+                metrics=rep.metrics,
+            )
         if any(share_bottom(rep, other) for other in self.reps):
             return  # the same movement as a rep already counted
         # A rep the side camera finished only as it was lost may come after later ones.
@@ -376,6 +393,27 @@ class PairedEvaluator:
             waiting = {(r.start_s, r.end_s) for r in self._ready}
             self._ready = [r for r in self.reps if (r.start_s, r.end_s) in waiting]
         self._ready.append(self.reps[at])
+
+
+_LOCKOUT_FAULTS = ("incomplete_lockout", "hyperextension")
+
+
+def _lockout_judge(merged: CameraRep, rep: CameraRep, th: Thresholds) -> CameraRep:
+    """How the camera that ran reps together into ``merged`` saw the lockout of ``rep``,
+    one of them: one before the last never came back up far enough for it to see a
+    lockout (its rep counter asks only for most of the way up), so it was incomplete;
+    the last one's lockout is ``merged``'s own. Every other fault stays that camera's to
+    leave unjudged."""
+    last = rep.rep.end_s >= merged.rep.end_s - th.min_rep_s
+    reason = "judged on the reps it ran together"
+    unjudged = {f: reason for f in FAULT_IDS if f not in _LOCKOUT_FAULTS}
+    if last:
+        faults = tuple(f for f in merged.rep.faults if f in _LOCKOUT_FAULTS)
+        unjudged |= {f: merged.rep.unjudged[f] for f in _LOCKOUT_FAULTS if f in merged.rep.unjudged}
+    else:
+        faults = ("incomplete_lockout",)
+        unjudged["hyperextension"] = "no lockout seen"
+    return replace(merged, rep=replace(merged.rep, faults=faults, unjudged=unjudged))
 
 
 def _other(camera: str) -> str:
