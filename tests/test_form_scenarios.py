@@ -61,6 +61,15 @@ def found_for(result: Run, truth_index: int) -> Rep | None:
     return next((r for r in result.summary.reps if r.start_s <= bottom <= r.end_s), None)
 
 
+def assert_named_on_exactly(result: Run, fault: str, on: dict[int, frozenset[str]]) -> None:
+    """``fault`` is named on the counted rep of each true rep numbered in ``on`` (1-based)
+    and on no other."""
+    for index in range(len(result.synthetic.reps)):
+        rep = found_for(result, index)
+        assert rep is not None, describe(result)
+        assert (fault in rep.faults) == (index + 1 in on), describe(result)
+
+
 def every_counted_rep_is_a_real_one(result: Run) -> bool:
     """Each counted rep spans the bottom of a true rep (no ghost from a bend-over)."""
     bottoms = [truth.bottom_s for truth in result.synthetic.reps]
@@ -181,10 +190,7 @@ def test_a_lifter_who_sets_up_squatting_at_the_weight_has_pull_one_counted_and_c
         faults=squats, severity="clear",
     )  # fmt: skip
     assert result.counted == 5, describe(result)
-    for index in range(5):
-        rep = found_for(result, index)
-        assert rep is not None, describe(result)
-        assert ("squatting" in rep.faults) == (index + 1 in squats), describe(result)
+    assert_named_on_exactly(result, "squatting", squats)
 
 
 @pytest.mark.parametrize(
@@ -442,10 +448,7 @@ def test_a_lifter_who_looks_up_a_little_on_floor_pulls_has_it_named_on_those_pul
         severity="mild",
     )  # fmt: skip
     assert result.counted == 5, describe(result)
-    for index in range(5):
-        rep = found_for(result, index)
-        assert rep is not None, describe(result)
-        assert ("head_up" in rep.faults) == (index + 1 in looks_up), describe(result)
+    assert_named_on_exactly(result, "head_up", looks_up)
 
 
 def test_a_lifter_whose_bar_drifts_out_on_the_last_reps_hears_it_on_each_of_them() -> None:
