@@ -63,9 +63,9 @@ class FrameFeatures:
     # Knee flexion (degrees) averaged over the legs seen (hip, knee, ankle), else the near one.
     knees_flexion_deg: float
     # The shorter arm's shoulder→elbow→wrist path (pixels) when both arms are seen, else 0.
-    arms_px: float = 0.0
+    arms_px: float
     # The left and the right ankle (``feet`` is their middle, or the one seen).
-    ankles: tuple[Point, Point] | None = None
+    ankles: tuple[Point, Point]
 
     def seen(self, *parts: str, min_score: float) -> bool:
         """True when every named part scores at least ``min_score``."""

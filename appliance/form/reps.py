@@ -121,7 +121,7 @@ class RepDetector:
         self._recent.append((t_s, inclination_deg))
         while len(self._recent) > 3 and self._recent[0][0] < t_s - _MEDIAN_S:
             self._recent.popleft()
-        if knees_deg is not None:
+        if knees_deg is not None and self.state == "unknown":  # read only to decide a start
             self._knees.append((t_s, knees_deg))
         while self._knees and self._knees[0][0] < t_s - _MEDIAN_S:
             self._knees.popleft()

@@ -58,8 +58,6 @@ class StanceTracker:
         feet = features.feet
         if feet.score < self.min_score:
             return None, None
-        if features.ankles is None:
-            return feet.x, feet.y
         seen = [a.score >= self.min_score for a in features.ankles]
         if all(seen):
             self._to_middle = (

@@ -449,11 +449,10 @@ def seen_part(
         ends[0][1] or (first > 0 and bool(in_strip[first - 1])),
         ends[1][1] or (last < len(ts) and bool(in_strip[last])),
     )
+    ts = ts[first:last]
     if profile is not None and len(profile[0]) == len(inside):  # already read along it
         strength, level = profile[1][first:last], profile[2][first:last]
-        ts = ts[first:last]
     else:
-        ts = ts[first:last]
         strength, level, _ = stripe(
             patch, (line.px, line.py), (line.ux, line.uy), ts, scale, SEEN_SHIFT
         )
