@@ -192,15 +192,16 @@ def side_alone(side: SyntheticSet) -> FormEvaluator:
     return front_alone(side)
 
 
-def test_a_lifter_whose_short_lockouts_the_side_camera_runs_together_gets_each_pull_counted() -> (
+def test_a_lifter_whose_pulls_stop_short_of_lockout_gets_each_counted_and_called_by_the_side() -> (
     None
 ):
-    # A floor set whose second and third pulls stop short of lockout: the side camera reads
-    # the lifter as still bent over and makes one rep of three; the mirror's camera sees
-    # each lockout. The reps are the mirror camera's three, not the side camera's one.
+    # A floor set whose second and third pulls stop short of lockout. The side camera once
+    # read the lifter as still bent over and made one rep of three (the hips standing up
+    # now separate them); the fused set counts each pull once and the side camera, which
+    # sees the hip's extension, calls the short lockouts.
     front, side, entry = make_pair("floor_walk_in", 788632324)
     assert entry["reps"] == 6
-    assert len(side_alone(side).reps) == 4
+    assert len(side_alone(side).reps) == 6
     evaluator, _, _ = fused(front, side, entry)
     assert len(evaluator.reps) == 6
     for rep, truth in zip(evaluator.reps, entry["rep_labels"], strict=True):

@@ -120,7 +120,7 @@ class FormEvaluator:
             self.calibrator.update(features, features.trunk_2d_deg)  # a lean back is no stance
         knees_seen = features.seen("hip", "knee", "ankle", min_score=self.th.min_score)
         knees = features.knees_flexion_deg if knees_seen else None
-        window = self.detector.update(t_s, hinge, knees)
+        window = self.detector.update(t_s, hinge, knees, self.hinge.hips_share(features))
         if window is not None:
             completed = self._flush_pending(t_s, force=True) or completed
             self._pending = window
@@ -259,14 +259,24 @@ class FormEvaluator:
         seen_before = stance.seen_since(window.start_s - 0.8 * th.settled_before_s)
         # Only a pause bent over a weight on the floor is a set-up at the bar.
         set_up = window.floor_set and window.bottom_pause_s >= th.setup_pause_s
-        if not set_up and not (
-            seen_before and _within(before, th.settled_feet_torso, th.settled_hips_torso)
-        ):
+        settled = seen_before and _within(before, th.settled_feet_torso, th.settled_hips_torso)
+        if not (set_up or settled or self._in_set_spot(window)):
             return False
         if window.steady_top:
             after = stance.travel(window.lockout_s, window.lockout_s + th.settled_after_s)
             return _within(after, th.settled_feet_torso, th.settled_hips_torso)
         return True
+
+    def _in_set_spot(self, window: RepWindow) -> bool:
+        """The rep follows another counted rep with the feet still where they were for it:
+        the set settled the stance (half a second of a small lifter's ankles at 15 fps can
+        wander past the settled limit)."""
+        if not self.reps:
+            return False
+        between = self.stance.travel(self.reps[-1].end_s, window.start_s)
+        return between is not None and _within(
+            between, self.th.settled_feet_torso, self.th.settled_hips_torso
+        )
 
     def _earlier(self, metric: str) -> tuple[float, ...]:
         """``metric`` of this set's reps so far, where it was measured."""
@@ -350,8 +360,8 @@ def _from_a_top(ctx: RepContext) -> bool:
     while lowering to the floor starts from bent knees and is no rep."""
     th = ctx.th
     w = ctx.window
-    if w.top_deg < th.stall_min_deg:
-        return True
+    if w.top_deg < th.stall_min_deg or w.squat_cycle:
+        return True  # (a squat cycle began and ended with the hips stood up)
     first = [
         s.features.knees_flexion_deg
         for s in ctx.between(w.start_s, w.start_s + 0.25)

@@ -28,6 +28,9 @@ _TORSO_PER_SHANK = 1.05
 # Arms hanging to a bar on the floor stay across the line of sight while shins and trunk
 # foreshorten: the bound that holds at a floor set-up, where the shins' does not.
 _TORSO_PER_ARM = 0.70
+# Hip-to-knee over hip-to-shoulder is 0.85 in the same tables (0.245 / 0.288 of height);
+# a standing thigh is at least this long in the picture for a set first seen crouched.
+_THIGH_PER_TORSO = 0.7
 
 
 class HingeSignal:
@@ -37,10 +40,32 @@ class HingeSignal:
         self.th = thresholds
         # (t_s, torso_px, shank_px, arms_px; 0 when unseen) over the last ``torso_window_s``
         self._torso: deque[tuple[float, float, float, float]] = deque()
+        # (t_s, hip-to-knee height px) over the same window, when hip and knee are seen
+        self._thigh: deque[tuple[float, float]] = deque()
 
     def reset(self) -> None:
         """Somebody new."""
         self._torso.clear()
+        self._thigh.clear()
+
+    def hips_share(self, features: FrameFeatures) -> float | None:
+        """How high the hips stand above the knees now, as a share of standing (1 standing,
+        under 0.3 in a deep squat; vertical distances, so in any view); ``None`` when the
+        hip or the knee is not seen. Standing is a high percentile of the window's heights,
+        and never under what the standing torso says a thigh must be."""
+        t = features.t_s
+        if features.seen("hip", "knee", min_score=self.th.min_score):
+            self._thigh.append((t, features.knee.y - features.hip.y))
+        while self._thigh and self._thigh[0][0] < t - self.th.torso_window_s:
+            self._thigh.popleft()
+        if not self._thigh or self._thigh[-1][0] != t:
+            return None
+        heights = sorted(height for _, height in self._thigh)
+        standing = max(
+            heights[int(_REFERENCE_SHARE * (len(heights) - 1))],
+            _THIGH_PER_TORSO * self.reference_torso(),
+        )
+        return self._thigh[-1][1] / standing if standing > 0.0 else None
 
     def update(self, features: FrameFeatures, view: str, facing: float) -> float:
         """The inclination now (degrees) in ``view``; ``facing`` +1/-1 which way a

@@ -45,7 +45,8 @@ class RepWindow:
     down took from 10 % to 90 % of its depth (``None`` for a pull from the floor).
     ``top_deg`` is the inclination the rep started from, ``lockout_deg`` the one it came
     back to; ``steady_top``: the lifter held the top (else they went straight back down);
-    ``floor_set``: a rep of a set pulled from the floor.
+    ``floor_set``: a rep of a set pulled from the floor; ``squat_cycle``: the hips went
+    down to a squat's depth and stood back up (the trunk need not have swung).
     """
 
     start_s: float
@@ -59,6 +60,7 @@ class RepWindow:
     lockout_deg: float = 0.0
     steady_top: bool = True
     floor_set: bool = False
+    squat_cycle: bool = False
 
 
 class RepDetector:
@@ -84,6 +86,12 @@ class RepDetector:
         self.state = "unknown"  # unknown | top | down | ascending
         self._recent: deque[tuple[float, float]] = deque()
         self._knees: deque[tuple[float, float]] = deque()
+        self._hips: deque[tuple[float, float]] = deque()
+        self._hips_lowest = 1.0
+        self._hips_lowest_t: float | None = None
+        self._squat_bottom_t: float | None = None
+        self._hips_up_t = 0.0  # the last time the hips stood high, while at a top
+        self._hips_began = False  # the descent in progress began by the hips alone
         self._history: deque[tuple[float, float]] = deque()
         self._low = self._high = 0.0
         self._low_t = self._high_t = 0.0
@@ -114,9 +122,14 @@ class RepDetector:
         return "standing"
 
     def update(
-        self, t_s: float, inclination_deg: float, knees_deg: float | None = None
+        self,
+        t_s: float,
+        inclination_deg: float,
+        knees_deg: float | None = None,
+        hips_share: float | None = None,
     ) -> RepWindow | None:
-        """Take one sample (``knees_deg``: the knees' flexion when seen); return the rep it
+        """Take one sample (``knees_deg``: the knees' flexion when seen; ``hips_share``: the
+        hips' height above the knees as a share of standing, when seen); return the rep it
         confirms, if any."""
         self._recent.append((t_s, inclination_deg))
         while len(self._recent) > 3 and self._recent[0][0] < t_s - _MEDIAN_S:
@@ -125,6 +138,10 @@ class RepDetector:
             self._knees.append((t_s, knees_deg))
         while self._knees and self._knees[0][0] < t_s - _MEDIAN_S:
             self._knees.popleft()
+        if hips_share is not None:
+            self._hips.append((t_s, hips_share))
+        while self._hips and self._hips[0][0] < t_s - _MEDIAN_S:
+            self._hips.popleft()
         values = sorted(v for _, v in self._recent)
         x = values[len(values) // 2]
         self.signal = x
@@ -147,9 +164,13 @@ class RepDetector:
             return None
         if self.state == "top":
             self._track_low(t_s, x)
-            if x >= self._low + swing:
+            squatted = x < self._low + swing and self._squatted_down()
+            if x >= self._low + swing or squatted:
                 confirmed, self._floor_rep = self._floor_rep, None
                 self._begin_descent()
+                if squatted:  # the hips began it, the trunk may not have moved
+                    self._start_t = min(self._start_t, self._hips_up_t)
+                self._hips_began = squatted
                 # Judged now, not at its lockout: the lifter has stood since, and how far
                 # the hips had dropped is measured against that standing height.
                 if confirmed is None or not self._plausible(confirmed):
@@ -159,12 +180,43 @@ class RepDetector:
             return None
         if self.state == "down":
             self._track_high(t_s, x)
-            if x <= self._high - swing:
+            squat_lockout = x > self._high - swing and self._stood_from_squat(x)
+            if x <= self._high - swing or squat_lockout:
                 self.state = "ascending"
+                self._squat_bottom_t = self._hips_lowest_t if squat_lockout else None
                 self._low, self._low_t = x, t_s
                 self._hold_since = None
             return None
         return self._ascending(t_s, x)
+
+    def _hips_now(self) -> float | None:
+        """The hips' height share, median-filtered; ``None`` while too few were seen."""
+        if len(self._hips) < 3:
+            return None
+        values = sorted(v for _, v in self._hips)
+        return values[len(values) // 2]
+
+    def _squatted_down(self) -> bool:
+        """From a top the hips sank to a squat's depth: a descent, even with the trunk held
+        where it was (a squat after an incomplete lockout leans no further)."""
+        hips = self._hips_now()
+        if hips is not None and hips >= self.th.rep_stood_hips_share and self.last_t:
+            self._hips_up_t = self.last_t
+        return hips is not None and hips <= self.th.rep_squat_hips_share
+
+    def _stood_from_squat(self, x: float) -> bool:
+        """The hips came back up from a squat's depth with the trunk no more inclined than
+        a top (a squatted rep's trunk need not swing: see ``rep_squat_hips_share``)."""
+        hips = self._hips_now()
+        if hips is None:
+            return False
+        if hips < self._hips_lowest:
+            self._hips_lowest, self._hips_lowest_t = hips, self.last_t or 0.0
+        return (
+            self._hips_lowest <= self.th.rep_squat_hips_share
+            and hips >= self.th.rep_stood_hips_share
+            and x <= self.th.top_max_deg
+        )
 
     def _first_seen_at_floor(self, x: float) -> bool:
         """First seen bent over the weight: the trunk inclined past ``rep_top_max_deg``, or
@@ -199,11 +251,14 @@ class RepDetector:
             return None
         if self._hold_since is None:
             self._hold_since = t_s
-        if t_s - self._hold_since < th.lockout_hold_s:
+        hold_s = th.lockout_hold_s if self._squat_bottom_t is None else th.squat_lockout_hold_s
+        if t_s - self._hold_since < hold_s:
             return None
         # Lockout is when the lifter first got (nearly) as upright as they then stayed.
+        # (A squat's hips stood up after their bottom, wherever the trunk peaked.)
+        after = max(self._high_t, self._squat_bottom_t or 0.0)
         lockout_t = next(
-            (t for t, v in self._history if self._high_t <= t and v <= x + _START_DEG),
+            (t for t, v in self._history if after <= t and v <= x + _START_DEG),
             self._hold_since,
         )
         rep = self._window(min(lockout_t, self._hold_since), steady=True)
@@ -224,10 +279,12 @@ class RepDetector:
         return self._accept(rep)
 
     def _window(self, lockout_s: float, steady: bool) -> RepWindow:
+        # A squat that stood up no straighter than its bottom bottomed where the hips did.
+        bottom_s = self._squat_bottom_t or self._middle_near_peak(_NEAR_DEG, lockout_s)
         return RepWindow(
             start_s=self._start_t,
             descent_s=self._descent_s(),
-            bottom_s=self._middle_near_peak(_NEAR_DEG, lockout_s),
+            bottom_s=bottom_s,
             bottom_pause_s=self._time_near_peak(self._bottom_band(), lockout_s),
             lockout_s=lockout_s,
             peak_deg=self._high,
@@ -236,6 +293,7 @@ class RepDetector:
             lockout_deg=self._low,
             steady_top=steady,
             floor_set=self._floor_set,
+            squat_cycle=self._squat_bottom_t is not None,
         )
 
     def _bottom_band(self) -> float:
@@ -261,7 +319,7 @@ class RepDetector:
             return False  # each rep of a floor set goes down to the weight on the floor
         return (
             rep.peak_deg >= th.rep_min_peak_deg
-            and depth >= th.rep_min_depth_share * rep.peak_deg
+            and (depth >= th.rep_min_depth_share * rep.peak_deg or rep.squat_cycle)
             and rep.lockout_s - rep.start_s >= th.min_rep_s
         )
 
@@ -287,8 +345,9 @@ class RepDetector:
         return near[-1] - near[0]
 
     def _descent_s(self) -> float | None:
-        """Time from 10 % to 90 % of the way from the top to the deepest point."""
-        if self._from_floor:
+        """Time from 10 % to 90 % of the way from the top to the deepest point (``None``
+        from the floor, or when the hips alone went down: the trunk did not descend)."""
+        if self._from_floor or self._hips_began:
             return None
         depth = self._high - self._start_deg
         low, high = self._start_deg + 0.1 * depth, self._start_deg + 0.9 * depth
@@ -317,3 +376,5 @@ class RepDetector:
         )
         self._start_deg, self._from_floor = self._low, False
         self._high, self._high_t = self.signal, self.last_t or 0.0
+        self._hips_lowest, self._hips_lowest_t = 1.0, None
+        self._hips_began = False

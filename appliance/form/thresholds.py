@@ -54,6 +54,18 @@ class Thresholds:
     # of a floor set goes down to the weight: this far, or, squatted, with the hips
     # dropped as above. A lean at the top of a pull (real: 26-29°, knees straight) is none.
     floor_rep_trunk_deg: float = 40.0
+    # A squatted rep may begin and end with the trunk as inclined as at its bottom (a squat
+    # that never locks out comes up to a trunk 20-35° forward, where its bottom kept it
+    # 28-38°): the hips sinking from over the second share of their standing height above
+    # the knees to under the first (squats 0.14-0.3 side-on and up to 0.6 from a front
+    # camera looking down on the thighs, floor pulls 0.28-0.53; RDLs and good mornings
+    # never go under 0.89) is its descent, and their rising back over the second (an
+    # incomplete lockout bends the knees 10-16°: 0.95 and more) with the trunk under
+    # ``top_max_deg`` its lockout, once held this long (s): hips that rise early straighten
+    # the knees with the trunk held (0.3-0.4 s of a floor pull's ascent), then stand it up.
+    rep_squat_hips_share: float = 0.65
+    rep_stood_hips_share: float = 0.85
+    squat_lockout_hold_s: float = 0.6
     # Lockout: back at least this share of the way to the top, and steady (deg/s) a while.
     lockout_share: float = 0.45
     # ... or at least this upright (deg): an incomplete lockout comes up to 20-35°, with
