@@ -31,7 +31,8 @@ class Body:
     back of the head, or ``None``. ``back``: the unit vector square to ``axis`` that points
     from the chest to the back (away from the face), or ``None`` when the face does not
     tell (front or back view, head unseen). ``spread``: the shoulders' horizontal spread
-    over the torso length (large facing the camera, small side-on). ``facing``: whether
+    over the torso length (large facing the camera, small side-on; the elbows' when a
+    shoulder is unseen). ``facing``: whether
     the person faces the camera (their left shoulder right of their right one in the
     picture; ``False``: the back is seen; ``None``: a shoulder unseen). ``size``: the
     largest body scale seen of this person lately (the tracker's memory; 0 for none).
@@ -122,7 +123,11 @@ def _measure(pose: Pose) -> Body | None:
         ahead = (nose[0] - ear[0]) * nx + (nose[1] - ear[1]) * ny
         if abs(ahead) > FACE_AHEAD * torso:
             back = (-nx, -ny) if ahead > 0 else (nx, ny)
-    spread = abs(ls[0] - rs[0]) / torso if ls is not None and rs is not None else 0.0
+    spread = 0.0
+    if ls is not None and rs is not None:
+        spread = abs(ls[0] - rs[0]) / torso
+    elif len(elbows) == 2:  # a shoulder unseen: the elbows hang beside them
+        spread = abs(elbows[0][0] - elbows[1][0]) / torso
     return Body(
         shoulders=shoulders,
         hips=hips,

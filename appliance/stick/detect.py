@@ -57,7 +57,8 @@ ACROSS_MAX_OFFSET = 0.32  # of S: ... and below it, for a stick not yet held
 ACROSS_MAX_SLID = 0.75  # of S below the elbows: where a held stick is still followed
 ACROSS_REACH = 2.1  # of S either side of the elbows' midpoint: the band's length
 ACROSS_MIN_COVER = 0.45  # of S: seen length of the line
-ACROSS_EXTENT = (1.0, 3.0)  # of S end to end: a stick up to 1.5 m on a torso of 0.5 m
+ACROSS_EXTENT = (1.0, 3.0)  # of S end to end: a stick up to 1.5 m on a torso of 0.5 m (no
+# more: a gym's bench or rack rail at the elbows' height shows 3.3 S and longer)
 ACROSS_PAST_ELBOW = 0.05  # of S: each end lies at least this far beyond its elbow
 ACROSS_CENTRED = 0.3  # of S: the stick's middle lies this close to the elbows' midpoint
 ALONG_BEHIND = 0.2  # of S: the stick's line lies this far behind the ears and the hips
@@ -172,8 +173,12 @@ def body_scale(body: Body) -> float:
     return max(scale, SIZE_KEPT * body.size)
 
 
-def _across_anchor(body: Body) -> Point:
-    """The elbows' midpoint, or where it would be on the torso when no elbow is seen."""
+def across_anchor(body: Body) -> Point:
+    """Where the across stick's middle rests: the elbows' midpoint; with one elbow seen,
+    that elbow's height at the shoulders' midpoint (the elbows hang either side of it),
+    and with neither, where it would be on the torso."""
+    if len(body.elbows) == 1 and len(body.shoulder_pts) == 2:
+        return (body.shoulders[0], body.elbows[0][1])
     return body.elbow_mid or (
         body.shoulders[0] + 0.55 * (body.hips[0] - body.shoulders[0]),
         body.shoulders[1] + 0.55 * (body.hips[1] - body.shoulders[1]),
@@ -206,7 +211,7 @@ def band_for(
             return None
         return Band(
             "across",
-            _across_anchor(body),
+            across_anchor(body),
             (1.0, 0.0),
             (0.0, 1.0),
             (-ACROSS_ABOVE * scale, below * scale),
@@ -546,40 +551,47 @@ def _gap_ok(a: float, b: float, line: Line, hold: str, body: Body, scale: float)
 
 def _score(seen: Seen, line: Line, band: Band, body: Body, scale: float) -> float:
     """0 when the seen part cannot be the hold's stick, else higher for a better one."""
+    return score_why(seen, line, band, body, scale)[0]
+
+
+def score_why(seen: Seen, line: Line, band: Band, body: Body, scale: float) -> tuple[float, str]:
+    """``_score`` and, when it is 0, which of the hold's checks failed (for
+    ``tests/stick_render/diagnose.py``)."""
     extent, cover = (seen.hi - seen.lo) / scale, seen.cover / scale
     if seen.runs_on:
-        return 0.0
+        return 0.0, "runs_on"
     if band.hold == "across":
         if abs(line.angle_deg) > ACROSS_MAX_TILT_DEG or cover < ACROSS_MIN_COVER:
-            return 0.0
+            return 0.0, "across_tilt_or_cover"
         if not ACROSS_EXTENT[0] <= extent <= ACROSS_EXTENT[1]:
-            return 0.0
-        anchor = _across_anchor(body)
+            return 0.0, "across_extent"
+        anchor = across_anchor(body)
         signed = (line.end(line.along(*anchor))[1] - anchor[1]) / scale  # + below the elbows
         if not band.off[0] <= signed * scale <= band.off[1]:
-            return 0.0
+            return 0.0, "across_offset"
         if abs((seen.lo + seen.hi) / 2 - line.along(*anchor)) > ACROSS_CENTRED * scale:
-            return 0.0  # held about the middle: it sticks out as far past either elbow
+            # held about the middle: it sticks out as far past either elbow
+            return 0.0, "across_centred"
         points = body.elbows or (anchor,)
         past = ACROSS_PAST_ELBOW * scale
         if any(not seen.lo + past <= line.along(*p) <= seen.hi - past for p in points):
-            return 0.0  # a stick in the elbows sticks out past both
+            return 0.0, "across_past_elbow"  # a stick in the elbows sticks out past both
         fit = 1.0 - 0.5 * min(1.0, abs(signed) / ACROSS_MAX_OFFSET)
-        return min(1.0, cover / 1.6) * fit * (0.5 + 0.5 * seen.fraction)
+        return (min(1.0, cover / 1.6) * fit * (0.5 + 0.5 * seen.fraction)), ""
     ends = _along_ends(body, scale)
     if ends is None or cover < ALONG_MIN_COVER:
-        return 0.0
+        return 0.0, "along_ends_or_cover"
     (hx, hy), (tx, ty) = ends
     if abs(line.ux * band.u[0] + line.uy * band.u[1]) < math.cos(math.radians(ALONG_MAX_DEG)):
-        return 0.0
+        return 0.0, "along_angle"
     for x, y in ends:  # the stick touches behind the head and behind the hips
         foot = line.end(line.along(x, y))
         off = (foot[0] - x) * band.n[0] + (foot[1] - y) * band.n[1]
         if not ALONG_BAND[0] * scale <= off <= ALONG_BAND[1] * scale:
-            return 0.0
+            return 0.0, "along_touch"
     if extent < ALONG_MIN_SPAN * math.hypot(tx - hx, ty - hy) / scale:
-        return 0.0
-    return min(1.0, cover / 1.2) * (0.5 + 0.5 * seen.fraction)
+        return 0.0, "along_span"
+    return (min(1.0, cover / 1.2) * (0.5 + 0.5 * seen.fraction)), ""
 
 
 def stick_from_line(line: Line, orientation: str, confidence: float, body: Body) -> Stick:

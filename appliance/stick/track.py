@@ -13,13 +13,14 @@ it only when it is confident and the next look finds it again. A first sighting 
 confidence is looked at again on the next frame and kept only when it is there again; a
 stick seen once and missed on the next look is dropped at once, one seen twice or more is
 carried over missed looks for up to ``hold_s`` seconds. Between looks the tracker carries
-the last stick along with the body, marked ``tracked``: held across the back it moves
-with the elbows; held along the spine each end moves with its own anchor (the tailbone
-with the hips, the top with the back of the head). A held stick whose line stays where it
-was in the picture while the body moved square to it by ``ROOM_MOVE`` is an edge of the
-room: dropped, and that line is not taken again for ``ROOM_S`` seconds. The body's scale
-is taken as at least ``detect.SIZE_KEPT`` of the largest seen in the last ``SIZE_S``
-seconds (a hinge toward the camera shortens the torso in the picture).
+the last stick along with the body, marked ``tracked``, rigid (its length does not
+change): held across the back it moves with the elbows; held along the spine it moves
+with the hips and turns with the line from the hips to the back of the head. A held
+stick whose line stays where it was in the picture while the body moved square to it by
+``ROOM_MOVE`` is an edge of the room: dropped, and that line is not taken again for
+``ROOM_S`` seconds. The body's scale is taken as at least ``detect.SIZE_KEPT`` of the
+largest seen in the last ``SIZE_S`` seconds (a hinge toward the camera shortens the torso
+in the picture).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from appliance.stick.body import Body, Point, body_of
 from appliance.stick.detect import (
     ACROSS_MAX_OFFSET,
     ACROSS_MAX_SLID,
+    across_anchor,
     band_for,
     body_scale,
     detect_stick,
@@ -81,29 +83,37 @@ second at 30 fps with ``every`` 8)."""
 RETRY = 2
 """Frames after a look that missed a held stick until the next look."""
 
+LENGTH_SIGHTINGS = 4
+"""Sightings of the stick held whose longest is taken for its length."""
+
+SHORT = 0.08
+"""A sighting this much (of the stick's length) shorter than the stick is put at its
+length (``StickTracker._full_length``)."""
+
 
 Frame = tuple[Point, Point, Point]
 """A body frame: origin and two unit axes (frame pixels)."""
 
 
 def _anchor(body: Body) -> Point:
-    """The point a stick across the back rides with: the elbows' midpoint (else the
-    shoulders')."""
-    return body.elbow_mid or body.shoulders
+    """The point a stick across the back rides with: where its middle rests
+    (``detect.across_anchor``)."""
+    return across_anchor(body)
 
 
 def body_frame(body: Body, hold: str) -> Frame:
     """The frame a stick of ``hold`` rides in: the elbows' midpoint and the image's axes
-    across the back (no scale: the keypoints' jitter would stretch the stick, which does
-    not change its length); along the spine, the hips and the hips-to-head vector (the
-    stick is pinned at the tailbone and the back of the head: each end moves with its
-    own), else the torso's axis."""
+    across the back; along the spine, the hips and the unit direction from the hips to
+    the back of the head (the stick lies on the tailbone and the head: it turns with
+    them), else the torso's axis. No scale either way: the keypoints' jitter would
+    stretch the stick, which does not change its length."""
     if hold == "along":
         ax, ay = body.axis
         if body.head is not None:
             dx, dy = body.head[0] - body.hips[0], body.head[1] - body.hips[1]
-            if math.hypot(dx, dy) > 0.5 * body.torso_px:
-                return body.hips, (dx, dy), (-dy, dx)
+            n = math.hypot(dx, dy)
+            if n > 0.5 * body.torso_px:
+                return body.hips, (dx / n, dy / n), (-dy / n, dx / n)
         return body.hips, (ax, ay), (-ay, ax)
     return _anchor(body), (1.0, 0.0), (0.0, 1.0)
 
@@ -147,6 +157,7 @@ class StickTracker:
         self._wait = 0  # frames until the next look
         self._misses = 0  # looks in a row that found nothing
         self._turn = False
+        self._lengths: deque[float] = deque(maxlen=LENGTH_SIGHTINGS)  # lately seen, pixels
 
     @property
     def orientation(self) -> str | None:
@@ -227,10 +238,47 @@ class StickTracker:
             self._room.append((self._first[0], t_s + ROOM_S))
             self.reset()
             return None
+        elif self._last is not None and self._last.orientation == seen.orientation:
+            seen = self._full_length(seen, body, t_s, image.shape[1], image.shape[0])
+        self._lengths.append(math.hypot(seen.x2 - seen.x1, seen.y2 - seen.y1))
         frame = body_frame(body, seen.orientation)
         rel = (to_body(frame, seen.x1, seen.y1), to_body(frame, seen.x2, seen.y2))
         self._last, self._last_seen_s, self._rel = seen, t_s, rel
         return seen
+
+    def _full_length(self, seen: Stick, body: Body, t_s: float, width: int, height: int) -> Stick:
+        """``seen`` at the stick's length when one end fell short: a stick does not change
+        its length, and where the stripe fades (a pale rod over a pale wall, a dark one
+        over a dark shirt) its seen part stops short of its end far more often than it
+        runs past it. The length is the longest of the last ``LENGTH_SIGHTINGS``; the end
+        that fell further inside the stick carried to this frame is moved out, never
+        past the frame's edge."""
+        if not self._lengths:
+            return seen
+        known = max(self._lengths)
+        dx, dy = seen.x2 - seen.x1, seen.y2 - seen.y1
+        length = math.hypot(dx, dy)
+        carried = self._carry(body, t_s)
+        if carried is None or length <= 0 or length >= (1.0 - SHORT) * known:
+            return seen
+        ux, uy = dx / length, dy / length
+        t1, t2 = sorted(
+            (x - seen.x1) * ux + (y - seen.y1) * uy
+            for x, y in ((carried.x1, carried.y1), (carried.x2, carried.y2))
+        )
+        lo, hi = (length - known, length) if -t1 > t2 - length else (0.0, known)
+
+        def inside(t: float) -> float:  # ``t`` moved back inside the frame along the line
+            for p, d, top in ((seen.x1, ux, width - 1), (seen.y1, uy, height - 1)):
+                if abs(d) > 1e-9:
+                    a, b = sorted(((0.0 - p) / d, (top - p) / d))
+                    t = min(max(t, a), b)
+            return t
+
+        lo, hi = min(0.0, inside(lo)), max(length, inside(hi))
+        x1, y1 = seen.x1 + lo * ux, seen.y1 + lo * uy
+        x2, y2 = seen.x1 + hi * ux, seen.y1 + hi * uy
+        return replace(seen, x1=x1, y1=y1, x2=x2, y2=y2)
 
     def _look(
         self, image: RGBImage, pose: Pose | None, body: Body, t_s: float

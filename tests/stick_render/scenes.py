@@ -134,22 +134,24 @@ def spread(p: Points) -> float:
     return abs(p["left_shoulder"][0] - p["right_shoulder"][0]) / t
 
 
-def _smooth(track: list[Points], alpha: float = 0.5) -> list[Points]:
-    """Keypoints smoothed over time (the stick follows the body, not the model's jitter)."""
+def _smooth(track: list[Points]) -> list[Points]:
+    """Keypoints smoothed over time (the stick follows the body, not the model's jitter):
+    each frame's points averaged with the frames either side (weights 1/4, 1/2, 1/4),
+    centred so the stick does not lag the body (a running average taken one way, as it
+    was, left it up to a frame behind a fast hinge)."""
     out: list[Points] = []
-    for p in track:
-        if out:
-            prev = out[-1]
-            p = {
-                k: (
-                    alpha * v[0] + (1 - alpha) * prev[k][0],
-                    alpha * v[1] + (1 - alpha) * prev[k][1],
-                )
-                if k in prev
-                else v
-                for k, v in p.items()
-            }
-        out.append(p)
+    for i, p in enumerate(track):
+        near = [(track[j], w) for j, w in ((i - 1, 0.25), (i, 0.5), (i + 1, 0.25))
+                if 0 <= j < len(track)]  # fmt: skip
+        q: Points = {}
+        for k in p:
+            pts = [(v[k], w) for v, w in near if k in v]
+            total = sum(w for _, w in pts)
+            q[k] = (
+                sum(x * w for (x, _), w in pts) / total,
+                sum(y * w for (_, y), w in pts) / total,
+            )
+        out.append(q)
     return out
 
 
@@ -167,7 +169,10 @@ def _across_ends(p: Points, t: float, length: float, tilt_deg: float, drop: floa
     )
 
 
-def _along_ends(p: Points, t: float):  # type: ignore[no-untyped-def]
+def _along_ends(p: Points, t: float, length: float | None = None):  # type: ignore[no-untyped-def]
+    """The along stick's ends: behind the tailbone and the back of the head (offsets of
+    ``t``, the sequence's torso scale), from a little below the tailbone; ``length``:
+    the stick's length (pixels; ``None``: to a little past the head)."""
     need = ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
     if not all(n in p for n in need) or "nose" not in p:
         return None
@@ -177,7 +182,8 @@ def _along_ends(p: Points, t: float):  # type: ignore[no-untyped-def]
         if "left_ear" in p and "right_ear" in p
         else p.get("left_ear") or p.get("right_ear") or s
     )
-    ax, ay = (s[0] - h[0]) / t, (s[1] - h[1]) / t
+    torso = math.hypot(s[0] - h[0], s[1] - h[1]) or 1.0
+    ax, ay = (s[0] - h[0]) / torso, (s[1] - h[1]) / torso
     face = 1.0 if p["nose"][0] > ear[0] else -1.0
     bx, by = -ay, ax
     if bx * face > 0:
@@ -186,21 +192,66 @@ def _along_ends(p: Points, t: float):  # type: ignore[no-untyped-def]
     tail = (h[0] + 0.22 * t * bx, h[1] + 0.22 * t * by)
     dx, dy = head[0] - tail[0], head[1] - tail[1]
     n = math.hypot(dx, dy) or 1.0
-    return (tail[0] - 0.2 * t * dx / n, tail[1] - 0.2 * t * dy / n), (
-        head[0] + 0.25 * t * dx / n,
-        head[1] + 0.25 * t * dy / n,
-    )
+    lo = (tail[0] - 0.2 * t * dx / n, tail[1] - 0.2 * t * dy / n)
+    reach = n + 0.45 * t if length is None else length
+    return lo, (lo[0] + reach * dx / n, lo[1] + reach * dy / n)
+
+
+def _frame_scale(p: Points, hold: str | None, ref_t: float) -> float | None:
+    """The body's scale on one frame (pixels per ``TORSO_M``): the torso's length, or
+    facing the camera (where a hinge foreshortens the torso) the shoulders' spread x 1.3
+    when that is longer, and at least 0.8 of the sequence's longest torso."""
+    t = torso_length(p)
+    if t is None:
+        return None
+    if hold == "across" and "left_shoulder" in p and "right_shoulder" in p:
+        wide = 1.3 * abs(p["left_shoulder"][0] - p["right_shoulder"][0])
+        return max(t, wide, 0.8 * ref_t)
+    return t
+
+
+def sequence_scale(track: list[Points], hold: str | None) -> float | None:
+    """One body scale for a whole sequence (pixels per ``TORSO_M``): the median of its
+    frames'. A stick is rigid and the lifters of these clips stay where they stand, so
+    its length in the picture does not change within a sequence (a second); scaled frame
+    by frame it took up the keypoints' jitter and grew or shrank by up to half between
+    two frames."""
+    ref_t = max((torso_length(p) or 0.0) for p in track) or 50.0
+    scales = [s for s in (_frame_scale(p, hold, ref_t) for p in track) if s is not None]
+    return float(np.median(scales)) if scales else None
+
+
+VISIBLE = 16
+"""Grey levels (largest over the colour channels) by which a pixel of the rod must differ
+from what lies behind it to count as seen."""
 
 
 def _seen_line(
-    cover: npt.NDArray[np.float32], p1: tuple[float, float], p2: tuple[float, float], length: float
+    covered: npt.NDArray[np.bool_],
+    seen: npt.NDArray[np.bool_],
+    p1: tuple[float, float],
+    p2: tuple[float, float],
+    length: float,
 ) -> tuple[float, float, float, float] | None:
-    ys, xs = np.nonzero(cover > 0.5)
+    """The seen part of the rod from ``p1`` to ``p2``: from the outermost to the innermost
+    stretch of it along its axis (a twentieth of its length, at most 5 pixels) where at
+    least half the pixels it ``covered`` are ``seen``, or ``None`` when that is under
+    0.35 of its length."""
+    ys, xs = np.nonzero(covered)
     if len(xs) == 0:
         return None
     ux, uy = (p2[0] - p1[0]) / length, (p2[1] - p1[1]) / length
-    t = (xs - p1[0]) * ux + (ys - p1[1]) * uy
-    lo, hi = float(t.min()), float(t.max())
+    size = round(length) + 1
+    bins = np.clip(np.round((xs - p1[0]) * ux + (ys - p1[1]) * uy).astype(int), 0, size - 1)
+    total = np.bincount(bins, minlength=size).astype(np.float64)
+    shown = np.bincount(bins, weights=seen[ys, xs].astype(np.float64), minlength=size)
+    width = max(1, min(5, round(0.05 * length)))
+    kernel = np.ones(width)
+    share = np.convolve(shown, kernel, "same") / np.maximum(np.convolve(total, kernel, "same"), 1)
+    where = np.nonzero((share >= 0.5) & (total > 0))[0]
+    if len(where) == 0:
+        return None
+    lo, hi = float(where.min()), float(where.max())
     if hi - lo < 0.35 * length:
         return None
     return (p1[0] + lo * ux, p1[1] + lo * uy, p1[0] + hi * ux, p1[1] + hi * uy)
@@ -299,7 +350,16 @@ def render_sequence(
     )
     slide = rng.uniform(0.3, 0.5) if kind == "slip" else 0.0
     shift = rng.uniform(-0.08, 0.08)
-    ref_t = max((torso_length(p) or 0.0) for p in track) or 50.0
+    seq_scale = sequence_scale(track, hold) or 50.0
+    px_per_m = seq_scale / TORSO_M
+    along_length = None  # the along stick's length: the median of its frames' reach
+    if hold == "along":
+        reaches = [
+            math.hypot(e[1][0] - e[0][0], e[1][1] - e[0][1])
+            for e in (_along_ends(p, seq_scale) for p in track)
+            if e is not None
+        ]
+        along_length = float(np.median(reaches)) if reaches else None
     prev_ends = None
     for i, (image, p) in enumerate(zip(frames, track, strict=True)):
         t = torso_length(p)
@@ -310,12 +370,6 @@ def render_sequence(
             seq.times.append(i / fps)
             seq.truths.append(Truth("no_body"))
             continue
-        scale = t
-        if hold == "across" and "left_shoulder" in p and "right_shoulder" in p:
-            # facing the camera the torso foreshortens in a hinge: the shoulders keep scale
-            wide = 1.3 * abs(p["left_shoulder"][0] - p["right_shoulder"][0])
-            scale = max(t, wide, 0.8 * ref_t)
-        px_per_m = scale / TORSO_M
         if kind in DISTRACTORS:
             out = _distractor(image, kind, p, t, rng)
         elif kind in STICK_STATES or kind == "stub":
@@ -338,7 +392,7 @@ def render_sequence(
                     else None
                 )
             else:
-                ends = _along_ends(p, t)
+                ends = _along_ends(p, seq_scale, along_length)
                 occ = body_mask(
                     p, image.shape[:2], torso=False, arms=("fore",), legs=False, head=False
                 )
@@ -357,7 +411,12 @@ def render_sequence(
                     image, p1, p2, radius_m * px_per_m, material, rng, occ, motion
                 )
                 length = math.hypot(p2[0] - p1[0], p2[1] - p1[1])
-                seen = None if kind == "stub" else _seen_line(cover, p1, p2, length)
+                # Seen: covered by the rod and differing from what lies behind it (a dark
+                # rod over a dark rack upright is there, but nobody sees where it ends).
+                differs = np.abs(out.astype(np.int16) - image.astype(np.int16)).max(axis=2)
+                covered = cover > 0.5
+                visible = covered & (differs >= VISIBLE)
+                seen = None if kind == "stub" else _seen_line(covered, visible, p1, p2, length)
                 angle = math.degrees(math.atan2(-(p2[1] - p1[1]), p2[0] - p1[0]))
                 if angle > 90:
                     angle -= 180
