@@ -1,21 +1,25 @@
 """The One Euro filter (Casiez, Roussel and Vogel, CHI 2012) for keypoint coordinates.
 
 A low-pass filter whose cutoff rises with speed: steady when the lifter is still, little
-lag when they move. Works on whole arrays at once (all 17 keypoints' x and y together).
+lag when they move. Works on many values at once (all 17 keypoints' x and y together),
+each filtered on its own.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
+_TWO_PI = 2.0 * math.pi
 
 
-def _alpha(cutoff_hz: FloatArray | float, dt_s: float) -> FloatArray | float:
-    tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff_hz))
+def _alpha(cutoff_hz: float, dt_s: float) -> float:
+    """The smoothing factor for a cutoff (Hz) over ``dt_s`` seconds."""
+    tau = 1.0 / (_TWO_PI * cutoff_hz)
     return 1.0 / (1.0 + tau / dt_s)
 
 
@@ -24,14 +28,18 @@ class OneEuroFilter:
 
     ``min_cutoff_hz``: cutoff when still. ``beta``: cutoff increase per unit of speed
     (value units per second). ``d_cutoff_hz``: cutoff for the speed estimate.
+
+    It runs on every frame's 34 coordinates in the pose stage, where plain Python floats
+    cost less than a dozen NumPy calls on tiny arrays (``filter_values``); arrays are
+    converted (``__call__``). Both compute in float64.
     """
 
     def __init__(self, min_cutoff_hz: float, beta: float, d_cutoff_hz: float) -> None:
         self.min_cutoff_hz = min_cutoff_hz
         self.beta = beta
         self.d_cutoff_hz = d_cutoff_hz
-        self._value: FloatArray | None = None
-        self._speed: FloatArray | None = None
+        self._value: list[float] | None = None
+        self._speed: list[float] | None = None
         self._t_s = 0.0
 
     def reset(self) -> None:
@@ -39,21 +47,36 @@ class OneEuroFilter:
         self._value = None
         self._speed = None
 
-    def __call__(self, value: FloatArray, t_s: float) -> FloatArray:
-        """The filtered ``value`` at time ``t_s`` (seconds, increasing)."""
-        value = np.asarray(value, dtype=np.float64)
-        if self._value is None or self._speed is None or value.shape != self._value.shape:
-            self._value, self._speed, self._t_s = value.copy(), np.zeros_like(value), t_s
-            return value.copy()
+    def __call__(self, value: npt.ArrayLike, t_s: float) -> FloatArray:
+        """The filtered ``value`` (an array of any shape) at time ``t_s`` (seconds,
+        increasing): a new float64 array of its shape."""
+        array = np.asarray(value, dtype=np.float64)
+        filtered = self.filter_values(array.ravel().tolist(), t_s)
+        return np.array(filtered, dtype=np.float64).reshape(array.shape)
+
+    def filter_values(self, values: Sequence[float], t_s: float) -> list[float]:
+        """The filtered ``values`` at time ``t_s`` (seconds, increasing): a new list.
+
+        A different number of values than last time starts over, as ``reset`` does.
+        """
+        value, speed = self._value, self._speed
+        if value is None or speed is None or len(values) != len(value):
+            self._value, self._speed, self._t_s = list(values), [0.0] * len(values), t_s
+            return list(values)
         dt_s = t_s - self._t_s
         if dt_s <= 0.0:
             # Same or older timestamp (a repeated frame): nothing new to learn from it.
-            return self._value.copy()
-        speed = (value - self._value) / dt_s
+            return list(value)
         a_d = _alpha(self.d_cutoff_hz, dt_s)
-        self._speed = a_d * speed + (1.0 - a_d) * self._speed
-        cutoff = self.min_cutoff_hz + self.beta * np.abs(self._speed)
-        a = _alpha(cutoff, dt_s)
-        self._value = a * value + (1.0 - a) * self._value
-        self._t_s = t_s
-        return self._value.copy()
+        keep_d = 1.0 - a_d
+        min_cutoff, beta = self.min_cutoff_hz, self.beta
+        new_value: list[float] = []
+        new_speed: list[float] = []
+        for v, prev, s in zip(values, value, speed, strict=True):
+            s = a_d * ((v - prev) / dt_s) + keep_d * s
+            # _alpha(min_cutoff + beta * |speed|, dt_s), inline: this loop is the cost
+            a = 1.0 / (1.0 + (1.0 / (_TWO_PI * (min_cutoff + beta * abs(s)))) / dt_s)
+            new_value.append(a * v + (1.0 - a) * prev)
+            new_speed.append(s)
+        self._value, self._speed, self._t_s = new_value, new_speed, t_s
+        return list(new_value)
