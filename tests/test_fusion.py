@@ -212,6 +212,19 @@ def test_a_lifter_whose_pulls_stop_short_of_lockout_gets_each_counted_and_called
             assert rep.judged_by["incomplete_lockout"] == "side"
 
 
+def test_a_lifter_who_sets_the_bar_down_and_walks_out_of_the_side_view_gets_no_extra_rep() -> None:
+    # Four pulls from the floor. The mirror's camera takes the set for one started
+    # standing and counts the weight set down as a fifth rep; the side camera saw the
+    # set-up at the bar, then lost the lifter walking off, and with them its call that the
+    # set was pulled from the floor. The call, once made, holds for the set.
+    front, side, entry = make_pair("floor_walk_in", 757571042)
+    assert entry["reps"] == 4
+    assert len(front_alone(front).reps) > 4
+    assert side_alone(side).detector.floor_set is False  # forgotten with the lifter
+    evaluator, _, _ = fused(front, side, entry)
+    assert len(evaluator.reps) == 4
+
+
 def test_a_lifter_who_picks_up_the_bar_on_the_way_in_keeps_her_last_rep() -> None:
     # Eight RDLs after picking the bar up on the way in: from the front the pick-up reads
     # as a set-up at the bar, and the mirror's camera takes the last rep for the weight set

@@ -76,6 +76,9 @@ class PairedEvaluator:
         self._seen_t: dict[str, float | None] = {"front": None, "side": None}
         self._front_start: float | None = None  # the front's first frame: the set begins
         self._side_state = "waiting"
+        # Each camera's floor-set call, once made: a camera that loses the lifter (walking
+        # off after setting the weight down) forgets it with the rep in progress.
+        self._floor_called: dict[str, bool] = {"front": False, "side": False}
 
     @property
     def th(self) -> Thresholds:
@@ -93,6 +96,7 @@ class PairedEvaluator:
         frozen = pose is not None and _same(pose, self._last_side_pose)
         self._last_side_pose = pose
         update = self.side.update(pose, t_s)
+        self._floor_called["side"] |= self.side.detector.floor_set
         self._side_update = update
         self._saw("side", update)
         present = update.phase != "absent"
@@ -107,6 +111,7 @@ class PairedEvaluator:
         if self._front_start is None:
             self._front_start = t_s
         front = self.front.update(pose, t_s)
+        self._floor_called["front"] |= self.front.detector.floor_set
         self._saw("front", front)
         if front.completed_rep is not None:
             self._found("front", front.completed_rep, self.front.rep_views[-1])
@@ -329,7 +334,7 @@ class PairedEvaluator:
         the knees at full length; from the front a pick-up on the way in can read as a
         set-up at the bar), else the mirror camera's (the side camera took a lifter
         already set up at the bar for one standing)."""
-        front, side = self.front.detector.floor_set, self.side.detector.floor_set
+        front, side = self._floor_called["front"], self._floor_called["side"]
         if front == side:
             return front
         first = self._fused[0] if self._fused else self._taken["side"][:1]
