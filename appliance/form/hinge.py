@@ -42,11 +42,13 @@ class HingeSignal:
         self._torso: deque[tuple[float, float, float, float]] = deque()
         # (t_s, hip-to-knee height px) over the same window, when hip and knee are seen
         self._thigh: deque[tuple[float, float]] = deque()
+        self._reference: float | None = None  # reference_torso of the window as it is
 
     def reset(self) -> None:
         """Somebody new."""
         self._torso.clear()
         self._thigh.clear()
+        self._reference = None
 
     def hips_share(self, features: FrameFeatures) -> float | None:
         """How high the hips stand above the knees now, as a share of standing (1 standing,
@@ -78,6 +80,7 @@ class HingeSignal:
         self._torso.append((t, torso, shank if seen_shank else 0.0, features.arms_px))
         while self._torso[0][0] < t - self.th.torso_window_s:
             self._torso.popleft()
+        self._reference = None
         if view == "side":
             # Side-on a shorter torso is rounding or noise: the angle itself, and leaning
             # back past vertical (a lockout's overextension) is no way down into a hinge.
@@ -105,6 +108,11 @@ class HingeSignal:
         shins or the arms say it must be (body proportions: a set that starts bent over the
         bar has shown no standing torso yet; its arms hang to the bar at full length, and its
         shins stand nearly upright unless the knees bend toward the camera)."""
+        if self._reference is None:  # worked out once a frame (three sorts of the window)
+            self._reference = self._reference_of_window()
+        return self._reference
+
+    def _reference_of_window(self) -> float:
         lengths = sorted(length for _, length, _, _ in self._torso)
         if not lengths:
             return 0.0
