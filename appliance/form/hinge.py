@@ -8,6 +8,7 @@ length's noise nothing is added, so standing reads as upright.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections import deque
@@ -33,6 +34,32 @@ _TORSO_PER_ARM = 0.70
 _THIGH_PER_TORSO = 0.7
 
 
+class _Ordered:
+    """A window's values kept in order as they come and go: its order statistics every
+    frame without sorting the window each time."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+
+    def add(self, value: float) -> None:
+        bisect.insort(self.values, value)
+
+    def remove(self, value: float) -> None:
+        i = bisect.bisect_left(self.values, value)
+        if i < len(self.values) and self.values[i] == value:
+            del self.values[i]
+        else:  # a value that does not order (NaN): the very object
+            i = next(i for i, v in enumerate(self.values) if v is value)
+            del self.values[i]
+
+    def median(self) -> float | None:
+        return self.values[len(self.values) // 2] if self.values else None
+
+    def share(self, share: float) -> float:
+        """The value ``share`` (0..1) of the way up the order (the window is not empty)."""
+        return self.values[int(share * (len(self.values) - 1))]
+
+
 class HingeSignal:
     """``update`` every frame the lifter's shoulders and hips are seen."""
 
@@ -42,13 +69,13 @@ class HingeSignal:
         self._torso: deque[tuple[float, float, float, float]] = deque()
         # (t_s, hip-to-knee height px) over the same window, when hip and knee are seen
         self._thigh: deque[tuple[float, float]] = deque()
+        # the same windows' values in order: torso lengths, seen shanks, seen arms, thighs
+        self._lengths, self._shanks, self._arms, self._thighs = (_Ordered() for _ in range(4))
         self._reference: float | None = None  # reference_torso of the window as it is
 
     def reset(self) -> None:
         """Somebody new."""
-        self._torso.clear()
-        self._thigh.clear()
-        self._reference = None
+        self.__init__(self.th)  # type: ignore[misc]
 
     def hips_share(self, features: FrameFeatures) -> float | None:
         """How high the hips stand above the knees now, as a share of standing (1 standing,
@@ -57,15 +84,15 @@ class HingeSignal:
         and never under what the standing torso says a thigh must be."""
         t = features.t_s
         if features.seen("hip", "knee", min_score=self.th.min_score):
-            self._thigh.append((t, features.knee.y - features.hip.y))
+            height = features.knee.y - features.hip.y
+            self._thigh.append((t, height))
+            self._thighs.add(height)
         while self._thigh and self._thigh[0][0] < t - self.th.torso_window_s:
-            self._thigh.popleft()
+            self._thighs.remove(self._thigh.popleft()[1])
         if not self._thigh or self._thigh[-1][0] != t:
             return None
-        heights = sorted(height for _, height in self._thigh)
         standing = max(
-            heights[int(_REFERENCE_SHARE * (len(heights) - 1))],
-            _THIGH_PER_TORSO * self.reference_torso(),
+            self._thighs.share(_REFERENCE_SHARE), _THIGH_PER_TORSO * self.reference_torso()
         )
         return self._thigh[-1][1] / standing if standing > 0.0 else None
 
@@ -77,10 +104,7 @@ class HingeSignal:
         seen_shank = features.seen("knee", "ankle", min_score=self.th.min_score)
         shank = math.hypot(features.knee.x - features.ankle.x, features.knee.y - features.ankle.y)
         torso = math.hypot(shoulder.x - hip.x, shoulder.y - hip.y)
-        self._torso.append((t, torso, shank if seen_shank else 0.0, features.arms_px))
-        while self._torso[0][0] < t - self.th.torso_window_s:
-            self._torso.popleft()
-        self._reference = None
+        self._remember((t, torso, shank if seen_shank else 0.0, features.arms_px))
         if view == "side":
             # Side-on a shorter torso is rounding or noise: the angle itself, and leaning
             # back past vertical (a lockout's overextension) is no way down into a hinge.
@@ -91,6 +115,28 @@ class HingeSignal:
         reference = self.reference_torso() * (1.0 - _LENGTH_NOISE - self._length_jitter())
         depth_sq = max(0.0, reference * reference - up * up - dx * dx)
         return math.degrees(math.atan2(math.sqrt(dx * dx + depth_sq), up))
+
+    def _remember(self, sample: tuple[float, float, float, float]) -> None:
+        """Add this frame's (t_s, torso, shank, arms) and drop those out of the window."""
+        self._torso.append(sample)
+        for ordered, value in self._ordered_values(sample):
+            ordered.add(value)
+        while self._torso[0][0] < sample[0] - self.th.torso_window_s:
+            for ordered, value in self._ordered_values(self._torso.popleft()):
+                ordered.remove(value)
+        self._reference = None
+
+    def _ordered_values(
+        self, sample: tuple[float, float, float, float]
+    ) -> list[tuple[_Ordered, float]]:
+        """Where each of a sample's values is kept in order (shanks and arms when seen)."""
+        _, length, shank, arms = sample
+        kept = [(self._lengths, length)]
+        if shank > 0.0:
+            kept.append((self._shanks, shank))
+        if arms > 0.0:
+            kept.append((self._arms, arms))
+        return kept
 
     def _length_jitter(self) -> float:
         """How much the torso length jumps from one frame to the next lately, as a share of
@@ -108,16 +154,14 @@ class HingeSignal:
         shins or the arms say it must be (body proportions: a set that starts bent over the
         bar has shown no standing torso yet; its arms hang to the bar at full length, and its
         shins stand nearly upright unless the knees bend toward the camera)."""
-        if self._reference is None:  # worked out once a frame (three sorts of the window)
+        if self._reference is None:  # worked out once a frame
             self._reference = self._reference_of_window()
         return self._reference
 
     def _reference_of_window(self) -> float:
-        lengths = sorted(length for _, length, _, _ in self._torso)
-        if not lengths:
+        if not self._lengths.values:
             return 0.0
-        shanks = sorted(shank for _, _, shank, _ in self._torso if shank > 0.0)
-        from_shins = _TORSO_PER_SHANK * shanks[len(shanks) // 2] if shanks else 0.0
-        arms = sorted(arms for _, _, _, arms in self._torso if arms > 0.0)
-        from_arms = _TORSO_PER_ARM * arms[len(arms) // 2] if arms else 0.0
-        return max(lengths[int(_REFERENCE_SHARE * (len(lengths) - 1))], from_shins, from_arms)
+        shank, arms = self._shanks.median(), self._arms.median()
+        from_shins = _TORSO_PER_SHANK * shank if shank is not None else 0.0
+        from_arms = _TORSO_PER_ARM * arms if arms is not None else 0.0
+        return max(self._lengths.share(_REFERENCE_SHARE), from_shins, from_arms)
