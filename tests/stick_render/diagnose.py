@@ -24,7 +24,7 @@ from appliance.stick.lines import find_segments, strip_of
 from appliance.stick.track import StickTracker
 from appliance.types import Pose, Stick
 from tests.stick_render.measure import matches
-from tests.stick_render.scenes import Truth
+from tests.stick_render.scenes import Sequence, Truth
 
 NEAR_OFF = 0.06  # of S: a line this close to the true one (and within 5°) is the stick
 
@@ -149,6 +149,55 @@ def raw_reason(image: np.ndarray, pose: Pose | None, truth: Truth, size: float) 
     return reasons[0]
 
 
+def false_row(name: str, i: int, truth: Truth, pose: Pose | None, stick: Stick, how: str) -> str:
+    """One false stick: where it lies against the body (of S: its middle from the across
+    anchor, its end-to-end length), its hold, angle and confidence, and how the tracker
+    came to report it (``how``: a look, a follow or carried between looks)."""
+    body = body_of(pose)
+    where = ""
+    if body is not None:
+        scale = d.body_scale(body)
+        ax, ay = d.across_anchor(body)
+        mx, my = (stick.x1 + stick.x2) / 2, (stick.y1 + stick.y2) / 2
+        where = (
+            f" mid {(mx - ax) / scale:+.2f},{(my - ay) / scale:+.2f} S"
+            f" len {stick.length_px / scale:.2f} S spread {body.spread:.2f}"
+        )
+    return (
+        f"{name}#{i} {truth.kind} {_view(pose)} {how} {stick.orientation}"
+        f" {stick.angle_deg:+.1f}deg conf {stick.confidence:.2f}{where}"
+    )
+
+
+def false_sticks(data: list[tuple[Sequence, list[Pose | None]]], every: int) -> None:
+    """Every frame without a stick (clean, distractors) where the tracker reports one,
+    counted by situation and by how it came (a look, a follow, carried), then listed."""
+    counts: Counter[tuple[str, str]] = Counter()
+    frames: Counter[str] = Counter()
+    rows = []
+    for seq, poses in data:
+        track = StickTracker(every=every)
+        for i, (image, pose, t_s, truth) in enumerate(
+            zip(seq.images, poses, seq.times, seq.truths, strict=True)
+        ):
+            runs, follows = track.runs, track.follows
+            stick = track.update(image, pose, t_s)
+            if truth.line is not None or truth.kind in ("stub", "no_body", "hidden"):
+                continue
+            frames[truth.kind] += 1
+            if stick is None:
+                continue
+            how = "carried" if stick.tracked or track.runs == runs else "look"
+            how = "follow" if track.follows > follows else how
+            counts[(truth.kind, how)] += 1
+            rows.append(false_row(seq.name, i, truth, pose, stick, how))
+    print("false sticks by situation and how (frames without a stick):")
+    for kind in sorted(frames):
+        found = {how: k for (kd, how), k in counts.items() if kd == kind}
+        print(f"  {kind:<10} {sum(found.values())}/{frames[kind]} {found}")
+    print("\n".join(rows))
+
+
 def main() -> None:
     """Print the breakdown of one cached split."""
     parser = argparse.ArgumentParser()
@@ -156,9 +205,13 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=8)
     parser.add_argument("--list", action="store_true", help="every missed frame")
     parser.add_argument("--raw", action="store_true", help="the detector alone, no tracker")
+    parser.add_argument("--false", action="store_true", help="the false sticks, not the misses")
     args = parser.parse_args()
     with args.cache.open("rb") as f:
         data = pickle.load(f)
+    if args.false:
+        false_sticks(data, args.every)
+        return
     total: Counter[str] = Counter()
     causes: Counter[tuple[str, str]] = Counter()
     by_view: dict[str, Counter[str]] = defaultdict(Counter)
