@@ -78,9 +78,10 @@ class HingeSignal:
         self.__init__(self.th)  # type: ignore[misc]
 
     def hips_share(self, features: FrameFeatures) -> float | None:
-        """How high the hips stand above the knees now, as a share of standing (1 standing,
-        under 0.3 in a deep squat; vertical distances, so in any view); ``None`` when the
-        hip or the knee is not seen. Standing is a high percentile of the window's heights,
+        """Take this frame's hip and knee (once a frame, after ``update``) and return how
+        high the hips stand above the knees now, as a share of standing (1 standing, under
+        0.3 in a deep squat; vertical distances, so in any view); ``None`` when the hip or
+        the knee is not seen. Standing is a high percentile of the window's heights,
         and never under what the standing torso says a thigh must be."""
         t = features.t_s
         if features.seen("hip", "knee", min_score=self.th.min_score):

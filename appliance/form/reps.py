@@ -136,19 +136,16 @@ class RepDetector:
             self._recent.popleft()
         if knees_deg is not None and self.state == "unknown":  # read only to decide a start
             self._knees.append((t_s, knees_deg))
-        while self._knees and self._knees[0][0] < t_s - _MEDIAN_S:
-            self._knees.popleft()
+        _drop_before(self._knees, t_s - _MEDIAN_S)
         if hips_share is not None:
             self._hips.append((t_s, hips_share))
-        while self._hips and self._hips[0][0] < t_s - _MEDIAN_S:
-            self._hips.popleft()
-        values = sorted(v for _, v in self._recent)
-        x = values[len(values) // 2]
+        _drop_before(self._hips, t_s - _MEDIAN_S)
+        hips = _median(self._hips) if len(self._hips) >= 3 else None
+        x = _median(self._recent)
         self.signal = x
         self.last_t = t_s
         self._history.append((t_s, x))
-        while self._history and self._history[0][0] < t_s - _HISTORY_S:
-            self._history.popleft()
+        _drop_before(self._history, t_s - _HISTORY_S)
         swing = self.th.rep_swing_deg
         if self.state == "unknown":
             if len(self._recent) < 3 or t_s - self._recent[0][0] < 0.5 * _MEDIAN_S:
@@ -164,8 +161,11 @@ class RepDetector:
             return None
         if self.state == "top":
             self._track_low(t_s, x)
-            squatted = x < self._low + swing and self._squatted_down()
-            if x >= self._low + swing or squatted:
+            trunk_down = x >= self._low + swing
+            if not trunk_down and hips is not None and hips >= self.th.rep_stood_hips_share:
+                self._hips_up_t = t_s
+            squatted = not trunk_down and self._squatted_down(hips)
+            if trunk_down or squatted:
                 confirmed, self._floor_rep = self._floor_rep, None
                 self._begin_descent()
                 if squatted:  # the hips began it, the trunk may not have moved
@@ -180,8 +180,11 @@ class RepDetector:
             return None
         if self.state == "down":
             self._track_high(t_s, x)
-            squat_lockout = x > self._high - swing and self._stood_from_squat(x)
-            if x <= self._high - swing or squat_lockout:
+            trunk_up = x <= self._high - swing
+            if not trunk_up and hips is not None and hips < self._hips_lowest:
+                self._hips_lowest, self._hips_lowest_t = hips, t_s
+            squat_lockout = not trunk_up and self._stood_from_squat(hips, x)
+            if trunk_up or squat_lockout:
                 self.state = "ascending"
                 self._squat_bottom_t = self._hips_lowest_t if squat_lockout else None
                 self._low, self._low_t = x, t_s
@@ -189,31 +192,18 @@ class RepDetector:
             return None
         return self._ascending(t_s, x)
 
-    def _hips_now(self) -> float | None:
-        """The hips' height share, median-filtered; ``None`` while too few were seen."""
-        if len(self._hips) < 3:
-            return None
-        values = sorted(v for _, v in self._hips)
-        return values[len(values) // 2]
-
-    def _squatted_down(self) -> bool:
-        """From a top the hips sank to a squat's depth: a descent, even with the trunk held
-        where it was (a squat after an incomplete lockout leans no further)."""
-        hips = self._hips_now()
-        if hips is not None and hips >= self.th.rep_stood_hips_share and self.last_t:
-            self._hips_up_t = self.last_t
+    def _squatted_down(self, hips: float | None) -> bool:
+        """From a top the hips (median-filtered share, ``None`` unseen) sank to a squat's
+        depth: a descent, even with the trunk held where it was (a squat after an
+        incomplete lockout leans no further)."""
         return hips is not None and hips <= self.th.rep_squat_hips_share
 
-    def _stood_from_squat(self, x: float) -> bool:
+    def _stood_from_squat(self, hips: float | None, x: float) -> bool:
         """The hips came back up from a squat's depth with the trunk no more inclined than
         a top (a squatted rep's trunk need not swing: see ``rep_squat_hips_share``)."""
-        hips = self._hips_now()
-        if hips is None:
-            return False
-        if hips < self._hips_lowest:
-            self._hips_lowest, self._hips_lowest_t = hips, self.last_t or 0.0
         return (
-            self._hips_lowest <= self.th.rep_squat_hips_share
+            hips is not None
+            and self._hips_lowest <= self.th.rep_squat_hips_share
             and hips >= self.th.rep_stood_hips_share
             and x <= self.th.top_max_deg
         )
@@ -226,10 +216,9 @@ class RepDetector:
         th = self.th
         if x > th.rep_top_max_deg:
             return True
-        knees = sorted(v for _, v in self._knees)
         return (
-            len(knees) >= 2
-            and knees[len(knees) // 2] > th.top_max_knee_deg
+            len(self._knees) >= 2
+            and _median(self._knees) > th.top_max_knee_deg
             and x >= th.rep_min_peak_deg
         )
 
@@ -378,3 +367,15 @@ class RepDetector:
         self._high, self._high_t = self.signal, self.last_t or 0.0
         self._hips_lowest, self._hips_lowest_t = 1.0, None
         self._hips_began = False
+
+
+def _median(samples: deque[tuple[float, float]]) -> float:
+    """The (upper) median of the values of ``(t_s, value)`` samples (not empty)."""
+    values = sorted(v for _, v in samples)
+    return values[len(values) // 2]
+
+
+def _drop_before(samples: deque[tuple[float, float]], t_s: float) -> None:
+    """Drop the ``(t_s, value)`` samples older than ``t_s``."""
+    while samples and samples[0][0] < t_s:
+        samples.popleft()
