@@ -95,12 +95,6 @@ Frame = tuple[Point, Point, Point]
 """A body frame: origin and two unit axes (frame pixels)."""
 
 
-def _anchor(body: Body) -> Point:
-    """The point a stick across the back rides with: where its middle rests
-    (``detect.across_anchor``)."""
-    return across_anchor(body)
-
-
 def body_frame(body: Body, hold: str) -> Frame:
     """The frame a stick of ``hold`` rides in: the elbows' midpoint and the image's axes
     across the back; along the spine, the hips and the unit direction from the hips to
@@ -115,7 +109,7 @@ def body_frame(body: Body, hold: str) -> Frame:
             if n > 0.5 * body.torso_px:
                 return body.hips, (dx / n, dy / n), (-dy / n, dx / n)
         return body.hips, (ax, ay), (-ay, ax)
-    return _anchor(body), (1.0, 0.0), (0.0, 1.0)
+    return across_anchor(body), (1.0, 0.0), (0.0, 1.0)
 
 
 def to_body(frame: Frame, x: float, y: float) -> Point:
@@ -238,7 +232,7 @@ class StickTracker:
             self._room.append((self._first[0], t_s + ROOM_S))
             self.reset()
             return None
-        elif self._last is not None and self._last.orientation == seen.orientation:
+        elif self._last.orientation == seen.orientation:
             seen = self._full_length(seen, body, t_s, image.shape[1], image.shape[0])
         self._lengths.append(math.hypot(seen.x2 - seen.x1, seen.y2 - seen.y1))
         frame = body_frame(body, seen.orientation)
@@ -341,7 +335,7 @@ def _rides_with(body: Body, hold: str) -> Point:
     the hips along the spine."""
     if hold == "along":
         return body.hips
-    a, b = _anchor(body), body.shoulders  # two points: less of one keypoint's error
+    a, b = across_anchor(body), body.shoulders  # two points: less of one keypoint's error
     return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
 
 
