@@ -251,6 +251,22 @@ def test_a_lifter_already_set_up_at_the_bar_gets_her_first_pull_and_no_set_down_
         assert rep.start_s - 0.6 <= truth["start_s"] <= rep.end_s
 
 
+def test_a_lifter_who_turns_to_walk_off_after_setting_the_bell_down_gets_no_extra_pull() -> None:
+    # Seven pulls from a set-up at the kettlebell. The mirror's camera takes the set for
+    # one started standing: it misses the first pull and counts the bell set down. The side
+    # camera saw the floor set, but the lifter turning to walk off after the set-down
+    # foreshortened the torso to it, which read as the lowering that confirms a pull. A
+    # pull is confirmed by a lowering made where the lifter stands, facing as they pulled.
+    front, side, entry = make_pair("floor_setup_start", 842927500)
+    assert entry["reps"] == 7
+    assert len(front_alone(front).reps) == 7  # but the first pull missed, the set-down in
+    assert len(side_alone(side).reps) == 7
+    evaluator, _, _ = fused(front, side, entry)
+    assert len(evaluator.reps) == 7
+    for rep, truth in zip(evaluator.reps, entry["rep_labels"], strict=True):
+        assert rep.start_s - 0.6 <= truth["start_s"] <= rep.end_s
+
+
 def test_a_side_camera_that_started_first_judges_the_back_as_it_would_alone() -> None:
     # The side camera started 1.4 s before the mirror's and saw the lifter stand still
     # then: its evaluator takes her standing posture from those frames, as alone, and

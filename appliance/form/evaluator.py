@@ -121,6 +121,8 @@ class FormEvaluator:
         knees_seen = features.seen("hip", "knee", "ankle", min_score=self.th.min_score)
         knees = features.knees_flexion_deg if knees_seen else None
         window = self.detector.update(t_s, hinge, knees, self.hinge.hips_share(features))
+        if window is not None and window.floor_set and self._turned_since(window):
+            window = None  # no lowering: the lifter turned to walk off after the set-down
         if window is not None:
             completed = self._flush_pending(t_s, force=True) or completed
             self._pending = window
@@ -243,6 +245,20 @@ class FormEvaluator:
             return unseen
         height = statistics.median(upright)
         return height > 0 and statistics.median(low) / height < th.floor_setup_hip_drop
+
+    def _turned_since(self, window: RepWindow) -> bool:
+        """The lifter turned between side-on and facing the camera since ``window``'s
+        lockout. A pull of a floor set is confirmed by the next lowering, which a lifter
+        makes where they stand, facing as they pulled; turning to walk off after setting
+        the weight down foreshortens the torso to a side camera and reads as one."""
+        lockout = window.lockout_s
+        top = [
+            s.features
+            for s in self._samples
+            if lockout <= s.features.t_s <= lockout + self.th.top_window_s
+        ]
+        then = view_during(top, self.views.view, self.th)
+        return (then == "side") != (self.views.view == "side")
 
     def _planted(self, window: RepWindow) -> bool:
         """A rep is done in place: the feet settled before it (or at the bar during a
