@@ -19,6 +19,7 @@ evaluator's check, on the windows this detector reports.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -90,7 +91,7 @@ class RepDetector:
         self._hips_lowest = 1.0
         self._hips_lowest_t: float | None = None
         self._squat_bottom_t: float | None = None
-        self._hips_up_t = 0.0  # the last time the hips stood high, while at a top
+        self._hips_up_t = math.inf  # the last time the hips stood high at this top
         self._hips_began = False  # the descent in progress began by the hips alone
         self._history: deque[tuple[float, float]] = deque()
         self._low = self._high = 0.0
@@ -157,7 +158,7 @@ class RepDetector:
                 self._floor_set = self.reaches_floor is not None
                 self._start_t, self._start_deg = t_s, 0.0
             else:
-                self.state = "top"
+                self.state, self._hips_up_t = "top", math.inf
             return None
         if self.state == "top":
             self._track_low(t_s, x)
@@ -253,6 +254,7 @@ class RepDetector:
         rep = self._window(min(lockout_t, self._hold_since), steady=True)
         self.state, self._hold_since = "top", None
         self._low, self._low_t = x, t_s
+        self._hips_up_t = math.inf  # a new top: the hips have not stood at it yet
         if (
             self._reps == 0
             and self.reaches_floor is not None
