@@ -267,6 +267,23 @@ def test_a_lifter_who_turns_to_walk_off_after_setting_the_bell_down_gets_no_extr
         assert rep.start_s - 0.6 <= truth["start_s"] <= rep.end_s
 
 
+def test_a_squatted_rep_straight_after_an_incomplete_lockout_is_counted_by_the_side_camera() -> (
+    None
+):
+    # Nine good mornings; the fourth stops short of lockout (trunk still 18° forward) and
+    # the fifth is squatted from there. The squat bends the knees from its first moment,
+    # so the knees just after the trunk began to move read as a bob at the floor (bent
+    # past 50°): the side camera dropped the rep, and the fused set with it. The knees at
+    # the top the rep left were straight.
+    front, side, entry = make_pair("walk_in_depth", 621801104)
+    assert entry["reps"] == 9
+    assert entry["rep_labels"][4]["faults"] == ["squatting"]
+    assert len(side_alone(side).reps) == 9
+    evaluator, _, _ = fused(front, side, entry)
+    assert len(evaluator.reps) == 9
+    assert "squatting" in evaluator.reps[4].faults
+
+
 def test_a_side_camera_that_started_first_judges_the_back_as_it_would_alone() -> None:
     # The side camera started 1.4 s before the mirror's and saw the lifter stand still
     # then: its evaluator takes her standing posture from those frames, as alone, and

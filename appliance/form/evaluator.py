@@ -31,6 +31,7 @@ SIDES = ("left", "right")
 
 _SETTLED_DEG = 4.0  # within this of the settled top counts as locked out
 _BUFFER_S = 30.0  # seconds of frames kept for judging the rep in progress
+_TOP_KNEES_S = 0.5  # seconds before a descent in which the knees show the top it left
 _FORGET_PERSON_S = 3.0  # absent this long: the next person is someone new
 _MISSING_PARTS = (
     ("hip", "hips"),
@@ -283,6 +284,23 @@ class FormEvaluator:
             return _within(after, th.settled_feet_torso, th.settled_hips_torso)
         return True
 
+    def _from_a_top(self, window: RepWindow) -> bool:
+        """A rep that starts short of upright (after an incomplete lockout) starts from a
+        lifter who had stood up at least partly: knees no longer bent as at the floor at
+        the top it left (their straightest in the half second before the descent, a squat
+        bending them from its start). A bob while lowering to the floor starts from bent
+        knees and is no rep."""
+        th = self.th
+        if window.top_deg < th.stall_min_deg or window.squat_cycle:
+            return True  # (a squat cycle began and ended with the hips stood up)
+        at_top = sorted(
+            s.features.knees_flexion_deg
+            for s in self._samples
+            if window.start_s - _TOP_KNEES_S <= s.features.t_s <= window.start_s
+            and s.features.seen("hip", "knee", "ankle", min_score=th.min_score)
+        )
+        return not at_top or at_top[len(at_top) // 4] <= th.top_max_knee_deg
+
     def _in_set_spot(self, window: RepWindow) -> bool:
         """The rep follows another counted rep with the feet still where they were for it:
         the set settled the stance (half a second of a small lifter's ankles at 15 fps can
@@ -329,7 +347,7 @@ class FormEvaluator:
             self._earlier("lockout_hip_extension_deg"),
             self._earlier("bar_offset_shank"),
         )
-        if not _deep_enough(context) or not _from_a_top(context):
+        if not _deep_enough(context) or not self._from_a_top(window):
             return None
         judgement = judge_rep(context)
         rep = Rep(
@@ -368,22 +386,6 @@ def _deep_enough(ctx: RepContext) -> bool:
         return knee_at_bottom(ctx) >= th.rep_squat_knee_deg
     except Unjudged:
         return False
-
-
-def _from_a_top(ctx: RepContext) -> bool:
-    """A rep that starts short of upright (after an incomplete lockout) starts from a
-    lifter who had stood up at least partly: knees no longer bent as at the floor. A bob
-    while lowering to the floor starts from bent knees and is no rep."""
-    th = ctx.th
-    w = ctx.window
-    if w.top_deg < th.stall_min_deg or w.squat_cycle:
-        return True  # (a squat cycle began and ended with the hips stood up)
-    first = [
-        s.features.knees_flexion_deg
-        for s in ctx.between(w.start_s, w.start_s + 0.25)
-        if s.features.seen("hip", "knee", "ankle", min_score=th.min_score)
-    ]
-    return not first or statistics.median(first) <= th.top_max_knee_deg
 
 
 def _within(travel: Travel | None, feet: float, hips: float) -> bool:
