@@ -35,8 +35,25 @@ def reps_of(
 def test_a_squat_from_a_top_with_soft_knees_begins_at_that_top_not_at_an_earlier_one() -> None:
     # An RDL, then a top held on soft knees (the hips never as high as standing), then a
     # squat the hips begin. The squat began when the hips went down at 8 s.
-    trunk = [(0, 2), (2, 2), (3, 50), (4, 2), (8.3, 2), (9, 28), (10, 2), (13, 2)]
-    hips = [(0, 1.0), (2, 1.0), (4, 0.95), (4.5, 0.75), (8, 0.75), (8.5, 0.45), (9.2, 0.4)]
+    trunk: list[tuple[float, float]] = [
+        (0, 2),
+        (2, 2),
+        (3, 50),
+        (4, 2),
+        (8.3, 2),
+        (9, 28),
+        (10, 2),
+        (13, 2),
+    ]
+    hips: list[tuple[float, float]] = [
+        (0, 1.0),
+        (2, 1.0),
+        (4, 0.95),
+        (4.5, 0.75),
+        (8, 0.75),
+        (8.5, 0.45),
+        (9.2, 0.4),
+    ]
     hips += [(10, 1.0), (13, 1.0)]
     reps = reps_of(lambda t: between(t, trunk), lambda t: between(t, hips), 13.0)
     assert len(reps) == 2
