@@ -134,6 +134,8 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
                 _seen, form = stick.observe(frame.image, pose, form)
             stick_s = time.perf_counter() - t_stick
             cues = policy.update(form)
+            if stick is not None:
+                stick.heard(cues)  # as the live session and appliance.pipeline do
             t2 = time.perf_counter()
             evaluate_s = t2 - t1 - stick_s
             result.cue_latencies.extend(t2 - t0 for _ in cues)
