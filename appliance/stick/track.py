@@ -11,16 +11,19 @@ it, without the line detector (``detect.follow``, a few profiles of a thin strip
 whole band with the line detector. A line found there, away from the stick held, replaces
 it only when it is confident and the next look finds it again. A first sighting of low
 confidence is looked at again on the next frame and kept only when it is there again; a
-stick seen once and missed on the next look is dropped at once, one seen twice or more is
-carried over missed looks for up to ``hold_s`` seconds. Between looks the tracker carries
-the last stick along with the body, marked ``tracked``, rigid (its length does not
+new stick is looked at every ``CONFIRM_EVERY`` frames until it has been seen
+``CONFIRMED`` times (a chance line is carried for a few frames at most, and a room's edge
+is told as soon as the body has moved across it); a stick seen once and missed on the
+next look is not shown, and dropped unless the look after finds it; one seen twice or
+more is carried over missed looks for up to ``hold_s`` seconds. Between looks the tracker
+carries the last stick along with the body, marked ``tracked``, rigid (its length does not
 change): held across the back it moves with the elbows; held along the spine it moves
 with the hips and turns with the line from the hips to the back of the head. A held
 stick whose line stays where it was in the picture while the body moved square to it by
 ``ROOM_MOVE`` is an edge of the room: dropped, and that line is not taken again for
 ``ROOM_S`` seconds. The body's scale is taken as at least ``detect.SIZE_KEPT`` of the
 largest seen in the last ``SIZE_S`` seconds (a hinge toward the camera shortens the torso
-in the picture).
+in the picture), unless the scale falls under ``SIZE_LOST`` of it (another person).
 """
 
 from __future__ import annotations
@@ -56,13 +59,21 @@ this close (of the body scale) to the first's line."""
 
 ROOM_MOVE = 0.2
 ROOM_STILL = 0.3
+ROOM_JITTER = 0.03
 """A held line is an edge of the room when the body moved square to it by ``ROOM_MOVE`` of
 the body scale since it was first seen while the line moved less than ``ROOM_STILL`` of
-that."""
+that and less than ``ROOM_JITTER`` of the scale (two pixels of the working strip, about
+how far two fits of one fixed line differ): a stick sliding down the back while the body
+rises moves a little in the picture, a rail does not move at all."""
 
 SIZE_S = 3.0
 """Seconds over which the largest body scale is kept (a hinge toward the camera shortens
 the torso in the picture; the body does not shrink)."""
+
+SIZE_LOST = 0.5
+"""A body scale under this fraction of the largest kept forgets the ones kept: no hinge or
+turn takes the scale (the torso, or 1.3 x the shoulders' spread) below about 0.7 of
+standing, so that was another person, or the pose model's slip on a frame or two."""
 
 ROOM_S = 3.0
 """Seconds a line found fixed in the room is not taken for a stick again."""
@@ -75,6 +86,12 @@ FOLLOW_TRIES = 2
 
 ESTABLISHED = 2
 """Sightings after which a stick is carried over missed looks (before, a miss drops it)."""
+
+CONFIRMED = 3
+CONFIRM_EVERY = 4
+"""Until a stick has been seen ``CONFIRMED`` times, it is looked at every ``CONFIRM_EVERY``
+frames (not every ``every``): a line seen once by chance is carried for at most that many
+frames, and one fixed in the room is told (the body moves across it) twice as soon."""
 
 SEARCH_SLOWEST = 4
 """Searching, the tracker looks at least once in this many x ``every`` frames (about a
@@ -147,6 +164,7 @@ class StickTracker:
         self._pending: Stick | None = None
         self._first: tuple[Stick, Point] | None = None  # the held stick first seen, anchor
         self._sightings = 0  # looks that found the stick held
+        self._doubted = False  # seen once, then missed once: not shown until seen again
         self._away = 0  # frames in a row whose view cannot show the stick held
         self._wait = 0  # frames until the next look
         self._misses = 0  # looks in a row that found nothing
@@ -162,17 +180,19 @@ class StickTracker:
         """The stick in this frame (``image`` RGB, ``t_s`` seconds), seen or carried."""
         body = body_of(pose)
         if body is None or image is None:
-            return self._carry(body, t_s)
+            return self._report(body, t_s)
         if self._last is not None and band_for(self._last.orientation, body, held=True) is None:
             # This view cannot show that hold's stick: the lifter turned (or a shoulder
             # was not seen on a frame or two: carried meanwhile).
             self._away += 1
             if self._away < AWAY_FRAMES:
-                return self._carry(body, t_s)
+                return self._report(body, t_s)
             self.reset()
         self._away = 0
         # The largest body scale of the last SIZE_S seconds: a deque of decreasing scales.
         size = body_scale(body)
+        if self._sizes and size < SIZE_LOST * self._sizes[0][1]:
+            self._sizes.clear()
         while self._sizes and (self._sizes[-1][1] <= size or self._sizes[-1][0] > t_s):
             self._sizes.pop()
         self._sizes.append((t_s, size))
@@ -180,31 +200,41 @@ class StickTracker:
             self._sizes.popleft()
         if self._wait > 0:
             self._wait -= 1
-            return self._carry(body, t_s)
+            return self._report(body, t_s)
         body = replace(body, size=self._sizes[0][1])
         self.runs += 1
-        seen, followed = self._look(image, pose, body, t_s)
+        seen, how = self._look(image, pose, body, t_s)
         scale = body_scale(body)
+        if how == "still" and self._first is not None:
+            # Found where it was in the picture while the body moved on: a room's edge.
+            self._room.append((self._first[0], t_s + ROOM_S))
+            self.reset()
+            return None
         self._room = [(line, until) for line, until in self._room if until >= t_s]
         if seen is not None and any(_same(line, seen, scale) for line, _ in self._room):
             seen = None  # a line already seen to stay put while the body moved
-        if seen is not None and self._last is not None and not followed:
+        if seen is not None and self._last is not None and how != "follow":
             # A stick held does not jump: a line found elsewhere in the band is taken only
             # when the next look finds it there again (meanwhile the held one is carried).
             carried = self._carry(body, t_s)
             if carried is not None and not _same(carried, seen, scale):
                 if seen.confidence < CONFIRM_CONFIDENCE:
                     self._wait = RETRY - 1
-                    return carried  # a faint line elsewhere does not replace it
+                    return self._report(body, t_s)  # a faint line elsewhere does not replace it
                 pending, self._pending = self._pending, seen
                 if pending is None or not _same(pending, seen, scale):
                     self._wait = 0
-                    return carried
+                    return self._report(body, t_s)
         if seen is None:
             self._pending = None
             self._misses += 1
             if self._last is not None and self._sightings < ESTABLISHED:
-                self.reset()  # seen once by chance and not since: no stick to carry on
+                if self._doubted:
+                    self.reset()  # seen once by chance and not since: no stick to carry on
+                    return None
+                # Missed on its first look again: not shown until the look after finds it.
+                self._doubted = True
+                self._wait = CONFIRM_EVERY - 1
                 return None
             # Held: look again soon (it moved, an arm was in the way). Searching: less and
             # less often (a lifter without a stick costs little), at most every SEARCH_SLOWEST
@@ -221,7 +251,7 @@ class StickTracker:
             if pending is None or not _same(pending, seen, body_scale(body)):
                 return None  # looked at again on the next frame
         self._pending = None
-        self._wait = self.every - 1
+        self._doubted = False
         anchor = _rides_with(body, seen.orientation)
         self._sightings += 1
         if self._last is None or self._first is None:
@@ -235,6 +265,10 @@ class StickTracker:
         elif self._last.orientation == seen.orientation:
             seen = self._full_length(seen, body, t_s, image.shape[1], image.shape[0])
         self._lengths.append(math.hypot(seen.x2 - seen.x1, seen.y2 - seen.y1))
+        # A new stick is looked at again soon: a chance line is dropped, and a room's edge
+        # the body moves across is told, within a few frames.
+        soon = self._sightings < CONFIRMED
+        self._wait = (min(self.every, CONFIRM_EVERY) if soon else self.every) - 1
         frame = body_frame(body, seen.orientation)
         rel = (to_body(frame, seen.x1, seen.y1), to_body(frame, seen.x2, seen.y2))
         self._last, self._last_seen_s, self._rel = seen, t_s, rel
@@ -276,9 +310,11 @@ class StickTracker:
 
     def _look(
         self, image: RGBImage, pose: Pose | None, body: Body, t_s: float
-    ) -> tuple[Stick | None, bool]:
-        """Run the detector: near the stick held, else one hold a look, in turn. Also
-        whether the stick held was followed (found close to where it was carried)."""
+    ) -> tuple[Stick | None, str]:
+        """Run the detector: near the stick held, else one hold a look, in turn. Also how
+        it was found: ``"follow"`` (the stick held, close to where it was carried),
+        ``"still"`` (the stick held, where it was in the picture while the body moved on:
+        a room's edge) or ``"look"``."""
         if self._last is not None:
             # Followed close to where it was carried to, without the line detector; when
             # that fails, looked for over the hold's whole band (it moved further than the
@@ -289,13 +325,16 @@ class StickTracker:
                 seen = follow(image, pose, near, ACROSS_MAX_SLID, self._size())
                 if seen is not None:
                     self.follows += 1
-                    return seen, True
+                    return seen, "follow"
                 if self._sightings >= ESTABLISHED and self._misses < FOLLOW_TRIES - 1:
-                    return None, False  # an arm in the way, a blurred frame: again soon
+                    # An arm in the way, a blurred frame (again soon), or a line that stayed
+                    # put while the body moved on.
+                    still = self._still(image, pose, body)
+                    return (still, "still") if still is not None else (None, "look")
             found = detect_stick(
                 image, pose, self.method, holds, ACROSS_MAX_SLID, size=self._size(), held=True
             )
-            return found, False
+            return found, "look"
         if self._pending is not None:
             holds = (self._pending.orientation,)
         else:  # a view that shows one hold gets that one
@@ -303,7 +342,34 @@ class StickTracker:
             holds = ("across", "along") if self._turn else ("along", "across")
             holds = tuple(h for h in holds if h in holds_in_view(body))[:1]
         found = detect_stick(image, pose, self.method, holds, ACROSS_MAX_OFFSET, size=self._size())
-        return found, False
+        return found, "look"
+
+    def _still(self, image: RGBImage, pose: Pose | None, body: Body) -> Stick | None:
+        """The stick held found where it was last seen in the picture, when the body has
+        since moved square to it by ``ROOM_MOVE`` x S and it has not (``_fixed_in_room``),
+        else ``None``. Looked for only while the stick is new (fewer than ``CONFIRMED``
+        sightings) and once the body has moved that far: a room's edge is told early, and
+        a stick held for long costs no extra look."""
+        if self._first is None or self._last is None or self._sightings >= CONFIRMED:
+            return None
+        stick, start = self._first
+        anchor = _rides_with(body, stick.orientation)
+        dx, dy = stick.x2 - stick.x1, stick.y2 - stick.y1
+        n = math.hypot(dx, dy) or 1.0
+        moved = ((anchor[0] - start[0]) * -dy + (anchor[1] - start[1]) * dx) / n
+        scale = body_scale(body)
+        if abs(moved) < ROOM_MOVE * scale:
+            return None
+        holds = (self._last.orientation,)
+        found = detect_stick(image, pose, self.method, holds, ACROSS_MAX_SLID, near=self._last,
+                             size=self._size(), held=True)  # fmt: skip
+        if found is None or not _fixed_in_room(self._first, found, anchor, scale):
+            return None
+        return found
+
+    def _report(self, body: Body | None, t_s: float) -> Stick | None:
+        """The stick carried to this frame, unless it is in doubt (seen once, then missed)."""
+        return None if self._doubted else self._carry(body, t_s)
 
     def _size(self) -> float:
         """The largest body scale seen in the last ``SIZE_S`` seconds (pixels)."""
@@ -342,7 +408,8 @@ def _rides_with(body: Body, hold: str) -> Point:
 def _fixed_in_room(first: tuple[Stick, Point], seen: Stick, anchor: Point, scale: float) -> bool:
     """Whether the body moved square to the stick by ``ROOM_MOVE`` x S or more since it was
     first seen while the line stayed where it was in the picture (within ``ROOM_STILL`` of
-    that move): a held stick moves with the body, an edge of the room does not."""
+    that move and ``ROOM_JITTER`` x S): a held stick moves with the body, an edge of the
+    room does not."""
     stick, start = first
     dx, dy = seen.x2 - seen.x1, seen.y2 - seen.y1
     n = math.hypot(dx, dy) or 1.0
@@ -350,7 +417,8 @@ def _fixed_in_room(first: tuple[Stick, Point], seen: Stick, anchor: Point, scale
     body_move = (anchor[0] - start[0]) * nx + (anchor[1] - start[1]) * ny
     mx, my = (stick.x1 + stick.x2) / 2, (stick.y1 + stick.y2) / 2
     line_move = (mx - seen.x1) * nx + (my - seen.y1) * ny
-    return abs(body_move) >= ROOM_MOVE * scale and abs(line_move) <= ROOM_STILL * abs(body_move)
+    still = min(ROOM_STILL * abs(body_move), ROOM_JITTER * scale)
+    return abs(body_move) >= ROOM_MOVE * scale and abs(line_move) <= still
 
 
 def _same(a: Stick, b: Stick, scale: float) -> bool:

@@ -184,9 +184,10 @@ def _along_ends(p: Points, t: float, length: float | None = None):  # type: igno
     )
     torso = math.hypot(s[0] - h[0], s[1] - h[1]) or 1.0
     ax, ay = (s[0] - h[0]) / torso, (s[1] - h[1]) / torso
-    face = 1.0 if p["nose"][0] > ear[0] else -1.0
+    # The back is away from the face: where the nose lies from the ears, square to the
+    # torso (in a deep hinge the torso is level and the face points at the floor).
     bx, by = -ay, ax
-    if bx * face > 0:
+    if (p["nose"][0] - ear[0]) * bx + (p["nose"][1] - ear[1]) * by > 0:
         bx, by = -bx, -by
     head = (ear[0] + 0.18 * t * bx, ear[1] + 0.18 * t * by)
     tail = (h[0] + 0.22 * t * bx, h[1] + 0.22 * t * by)
@@ -216,9 +217,27 @@ def sequence_scale(track: list[Points], hold: str | None) -> float | None:
     its length in the picture does not change within a sequence (a second); scaled frame
     by frame it took up the keypoints' jitter and grew or shrank by up to half between
     two frames."""
-    ref_t = max((torso_length(p) or 0.0) for p in track) or 50.0
+    ref_t = longest_torso(track, hold) or 50.0
     scales = [s for s in (_frame_scale(p, hold, ref_t) for p in track) if s is not None]
     return float(np.median(scales)) if scales else None
+
+
+CUT = 1.6
+"""A frame whose scale (torso, or 1.3 x the shoulders' spread) is this many times the
+sequence's median, or under its inverse, shows another picture (a cut to a close-up in an
+edited clip) or the model's slip: no hinge or turn changes the scale that much."""
+
+
+def longest_torso(track: list[Points], hold: str | None) -> float | None:
+    """The longest torso (pixels) of the sequence's frames whose scale stays within
+    ``CUT`` of the median (a close-up before a cut once set a stick 1.7 times too long
+    for the lifter of the rest of the sequence)."""
+    rows = [(t, _frame_scale(p, hold, 0.0)) for p in track if (t := torso_length(p)) is not None]
+    if not rows:
+        return None
+    middle = float(np.median([s for _, s in rows if s is not None]))
+    kept = [t for t, s in rows if s is not None and middle / CUT <= s <= CUT * middle]
+    return max(kept) if kept else None
 
 
 VISIBLE = 16
