@@ -284,6 +284,30 @@ def test_a_squatted_rep_straight_after_an_incomplete_lockout_is_counted_by_the_s
     assert "squatting" in evaluator.reps[4].faults
 
 
+def test_a_lifter_who_bends_for_the_bar_facing_the_side_camera_on_her_way_in_gets_no_rep() -> None:
+    # She walks in toward the side camera and picks the bar up on the way, square-on to
+    # it and not side-on to the mirror: the side camera counts the bend (her feet hardly
+    # move in its picture), the mirror's camera, which saw her walk, does not. Then nine
+    # RDLs at the mirror.
+    front, side, entry = make_pair("pickup_on_the_way", 1487148630)
+    assert entry["reps"] == 9
+    assert len(side_alone(side).reps) == 10
+    evaluator, _, _ = fused(front, side, entry)
+    assert len(evaluator.reps) == 9
+
+
+def test_a_camera_that_first_sees_her_bent_over_the_bar_on_her_way_in_makes_no_floor_set() -> None:
+    # She walks in past the mirror's camera and picks the bar up as she comes into the
+    # side camera's picture: its first sight of her is bent over the bar, a set started at
+    # the floor to it, and her last RDL the bar set down. The mirror's camera watched her
+    # walk in: the side camera saw her arrive, not set up at the bar.
+    front, side, entry = make_pair("pickup_on_the_way", 2043858583)
+    assert entry["reps"] == 3
+    assert side_alone(side).detector.floor_set
+    evaluator, _, _ = fused(front, side, entry)
+    assert len(evaluator.reps) == 3
+
+
 def test_a_side_camera_that_started_first_judges_the_back_as_it_would_alone() -> None:
     # The side camera started 1.4 s before the mirror's and saw the lifter stand still
     # then: its evaluator takes her standing posture from those frames, as alone, and

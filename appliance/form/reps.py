@@ -102,6 +102,7 @@ class RepDetector:
         self._hold_since: float | None = None
         self._floor_rep: RepWindow | None = None
         self._floor_set = False
+        self.floor_at_first_sight = False  # the floor set was called on the first frames
         self._reps = 0
         self.last_t: float | None = None
         self.signal = 0.0
@@ -156,6 +157,7 @@ class RepDetector:
             if self._first_seen_at_floor(x):
                 self.state, self._from_floor = "down", True
                 self._floor_set = self.reaches_floor is not None
+                self.floor_at_first_sight = self._floor_set
                 self._start_t, self._start_deg = t_s, 0.0
             else:
                 self.state, self._hips_up_t = "top", math.inf

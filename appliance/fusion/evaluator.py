@@ -25,6 +25,7 @@ again).
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import replace
 
 from appliance.form.calibration import Baseline
@@ -46,6 +47,8 @@ _GRACE_S = 4.0  # seconds after a rep's end the other camera has to find it too
 # may yet report the rep: a floor pull once the lifter lowers again; or one rep of two or
 # three it ran together, missing the lockouts between).
 _HOLD_S = 15.0
+_FRONT_KEPT_S = 60.0  # seconds of the mirror camera's views kept
+_ARRIVING_S = 0.5  # seconds a camera saw the lifter before the other: it saw them arrive
 
 
 class PairedEvaluator:
@@ -74,11 +77,15 @@ class PairedEvaluator:
         # saw them stand again (``None``: not yet), and when it last saw the lifter.
         self._moves: dict[str, list[list[float | None]]] = {"front": [], "side": []}
         self._seen_t: dict[str, float | None] = {"front": None, "side": None}
+        self._first_seen_t: dict[str, float | None] = {"front": None, "side": None}
+        self._front_views: deque[tuple[float, str]] = deque()  # (t_s, view) with the lifter
         self._front_start: float | None = None  # the front's first frame: the set begins
         self._side_state = "waiting"
         # Each camera's floor-set call, once made: a camera that loses the lifter (walking
         # off after setting the weight down) forgets it with the rep in progress.
         self._floor_called: dict[str, bool] = {"front": False, "side": False}
+        # When a camera called it on its first sight of the lifter (bent over the weight).
+        self._called_at_sight: dict[str, float | None] = {"front": None, "side": None}
 
     @property
     def th(self) -> Thresholds:
@@ -96,7 +103,7 @@ class PairedEvaluator:
         frozen = pose is not None and _same(pose, self._last_side_pose)
         self._last_side_pose = pose
         update = self.side.update(pose, t_s)
-        self._floor_called["side"] |= self.side.detector.floor_set
+        self._note_floor_call("side", self.side, t_s)
         self._side_update = update
         self._saw("side", update)
         present = update.phase != "absent"
@@ -111,7 +118,7 @@ class PairedEvaluator:
         if self._front_start is None:
             self._front_start = t_s
         front = self.front.update(pose, t_s)
-        self._floor_called["front"] |= self.front.detector.floor_set
+        self._note_floor_call("front", self.front, t_s)
         self._saw("front", front)
         if front.completed_rep is not None:
             self._found("front", front.completed_rep, self.front.rep_views[-1])
@@ -184,6 +191,13 @@ class PairedEvaluator:
         if update.phase == "absent":
             return
         self._seen_t[camera] = update.t_s
+        if self._first_seen_t[camera] is None:
+            self._first_seen_t[camera] = update.t_s
+        if camera == "front":
+            views = self._front_views
+            views.append((update.t_s, update.view))
+            while views[0][0] < update.t_s - _FRONT_KEPT_S:
+                views.popleft()
         moves = self._moves[camera]
         moving = moves and moves[-1][1] is None
         if update.phase == "standing" and moving:
@@ -300,6 +314,12 @@ class PairedEvaluator:
         # The side camera found it (the front camera misses shallow hinges), but walking
         # toward the side camera hardly moves the feet in its picture: the front camera
         # judges whether the feet stayed planted.
+        if seen.view == "front" and self._front_view(rep.start_s, rep.end_s) != "side":
+            # Facing the side camera, and not side-on to the mirror's either: not a lifter
+            # at the mirror (the side camera sees them side-on; one turned sideways to the
+            # mirror is side-on to its camera) but someone arriving or walking between the
+            # two, bending on the way.
+            return False
         travel = self.front.stance.travel(rep.start_s, rep.end_s)
         if travel is None:
             return True  # the front camera did not see the lifter then
@@ -314,6 +334,11 @@ class PairedEvaluator:
         limit = th.planted_feet_torso if travel.on == "feet" else th.planted_hips_torso
         return travel.distance <= limit
 
+    def _front_view(self, t0: float, t1: float) -> str:
+        """The view the mirror's camera had of the lifter most of ``t0``..``t1``."""
+        views = [view for t, view in self._front_views if t0 <= t <= t1]
+        return max(dict.fromkeys(views), key=views.count) if views else "unknown"
+
     def _set_down(self, seen: CameraRep) -> bool:
         """``seen``, found by one camera alone, may be the weight set down at the end of a
         floor set: a hinge as deep as a pull (which the other camera would not have
@@ -327,14 +352,34 @@ class PairedEvaluator:
             return False
         return not any(r.rep.start_s >= rep.end_s for rs in self._taken.values() for r in rs)
 
+    def _note_floor_call(self, camera: str, evaluator: FormEvaluator, t_s: float) -> None:
+        """Keep ``camera``'s call that the set is pulled from the floor once it is made
+        (a camera that loses the lifter forgets it), and when, if made on first sight."""
+        detector = evaluator.detector
+        if detector.floor_set and not self._floor_called[camera]:
+            self._floor_called[camera] = True
+            if detector.floor_at_first_sight:
+                self._called_at_sight[camera] = t_s
+
+    def _floor_call(self, camera: str) -> bool:
+        """``camera``'s call, unless it took the lifter for bent over the weight on its
+        first sight of them while the other camera had watched them walk in
+        (``_ARRIVING_S`` before): they bent for the weight on the way in, or the camera
+        they walked toward, with no standing posture to go by yet, read them as inclined."""
+        at = self._called_at_sight[camera]
+        if not self._floor_called[camera] or at is None:
+            return self._floor_called[camera]
+        first = self._first_seen_t[_other(camera)]
+        return first is None or first > at - _ARRIVING_S
+
     def _floor_set(self) -> bool:
         """Whether the set is pulled from the floor (it ends with the weight set down, no
-        rep): the call of the camera that judged its start. Where the two cameras differ,
-        the side camera's when it found the set's first rep (it sees the hips drop toward
-        the knees at full length; from the front a pick-up on the way in can read as a
-        set-up at the bar), else the mirror camera's (the side camera took a lifter
-        already set up at the bar for one standing)."""
-        front, side = self._floor_called["front"], self._floor_called["side"]
+        rep): the call (``_floor_call``) of the camera that judged its start. Where the
+        two cameras differ, the side camera's when it found the set's first rep (it sees
+        the hips drop toward the knees at full length; from the front a pick-up on the way
+        in can read as a set-up at the bar), else the mirror camera's (the side camera
+        took a lifter already set up at the bar for one standing)."""
+        front, side = self._floor_call("front"), self._floor_call("side")
         if front == side:
             return front
         first = self._fused[0] if self._fused else self._taken["side"][:1]
