@@ -308,6 +308,20 @@ def test_a_camera_that_first_sees_her_bent_over_the_bar_on_her_way_in_makes_no_f
     assert len(evaluator.reps) == 3
 
 
+def test_shallow_hinges_the_side_camera_saw_but_did_not_count_are_counted_with_the_mirror() -> None:
+    # Seven hinges with a dowel, three of them shallow. Two of those stop at 22° side-on,
+    # under the depth the side camera counts a rep at (it has a nod or a sway to tell from
+    # a rep on its own); the mirror's camera counted them. The side camera saw the trunk go
+    # down and come back with the feet planted: both cameras saw a shallow hinge.
+    front, side, entry = make_pair("pickup_on_the_way", 1188790700)
+    assert entry["reps"] == 7
+    assert len(side_alone(side).reps) == 5
+    evaluator, _, _ = fused(front, side, entry)
+    assert len(evaluator.reps) == 7
+    for rep, truth in zip(evaluator.reps, entry["rep_labels"], strict=True):
+        assert truth["start_s"] <= rep.bottom_s <= truth["end_s"]
+
+
 def test_a_side_camera_that_started_first_judges_the_back_as_it_would_alone() -> None:
     # The side camera started 1.4 s before the mirror's and saw the lifter stand still
     # then: its evaluator takes her standing posture from those frames, as alone, and

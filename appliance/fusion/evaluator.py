@@ -48,6 +48,7 @@ _GRACE_S = 4.0  # seconds after a rep's end the other camera has to find it too
 # three it ran together, missing the lockouts between).
 _HOLD_S = 15.0
 _FRONT_KEPT_S = 60.0  # seconds of the mirror camera's views kept
+_TOP_BEFORE_S = 1.0  # seconds before a rep's start in which the top it left is looked for
 _ARRIVING_S = 0.5  # seconds a camera saw the lifter before the other: it saw them arrive
 
 
@@ -308,7 +309,7 @@ class PairedEvaluator:
                 # was lost since: a pull from the floor is its rep only once the lifter
                 # lowers again.)
                 return not self._set_down(seen) or self._side_state == "lost"
-            if self._side_first_saw_it_down(rep):
+            if self._side_first_saw_it_down(rep) or self._side_saw_it_shallow(rep):
                 return True
             return view_rank(seen.view) > view_rank(self.watch.view(rep.start_s, rep.end_s))
         # The side camera found it (the front camera misses shallow hinges), but walking
@@ -391,6 +392,25 @@ class PairedEvaluator:
         however the torso looked from the front (a lifter stepping up to the mirror)."""
         hinge = self.watch.hinge(rep.start_s, rep.end_s)
         return bool(hinge) and max(hinge) < self.th.rep_min_peak_deg
+
+    def _side_saw_it_shallow(self, rep: Rep) -> bool:
+        """The side camera saw the lifter hinge through ``rep``, feet planted, but not as
+        deep as it counts side-on: the trunk went down by a rep's swing to a rep's depth
+        seen from the front (``rep_min_peak_deg``), short of ``rep_side_peak_deg``. A
+        shallow hinge the mirror's camera counted, both cameras saw."""
+        th = self.th
+        hinge = self.watch.hinge(rep.start_s, rep.end_s)
+        if not hinge or max(hinge) < th.rep_min_peak_deg:
+            return False
+        # From the top it left (the mirror camera's rep starts once its own signal moved).
+        before = self.watch.hinge(rep.start_s - _TOP_BEFORE_S, rep.start_s)
+        if max(hinge) - min(hinge + before) < th.rep_swing_deg:
+            return False
+        travel = self.side.stance.travel(rep.start_s, rep.end_s)
+        if travel is None:
+            return False
+        limit = th.planted_feet_torso if travel.on == "feet" else th.planted_hips_torso
+        return travel.distance <= limit
 
     def _side_first_saw_it_down(self, rep: Rep) -> bool:
         """The side camera first saw the lifter already bent over (never upright before
