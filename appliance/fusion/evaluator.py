@@ -395,10 +395,15 @@ class PairedEvaluator:
 
     def _side_saw_it_shallow(self, rep: Rep) -> bool:
         """The side camera saw the lifter hinge through ``rep``, feet planted, but not as
-        deep as it counts side-on: the trunk went down by a rep's swing to a rep's depth
-        seen from the front (``rep_min_peak_deg``), short of ``rep_side_peak_deg``. A
-        shallow hinge the mirror's camera counted, both cameras saw."""
+        deep as it counts side-on, and counted nothing then: the trunk went down by a
+        rep's swing to a rep's depth seen from the front (``rep_min_peak_deg``), short of
+        ``rep_side_peak_deg``. A shallow hinge the mirror's camera counted, both cameras
+        saw."""
         th = self.th
+        if any(
+            r.rep.start_s < rep.end_s and rep.start_s < r.rep.end_s for r in self._taken["side"]
+        ):
+            return False  # the movement it saw then is a rep of its own
         hinge = self.watch.hinge(rep.start_s, rep.end_s)
         if not hinge or max(hinge) < th.rep_min_peak_deg:
             return False
