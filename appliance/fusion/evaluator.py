@@ -30,6 +30,7 @@ from dataclasses import replace
 
 from appliance.form.calibration import Baseline
 from appliance.form.evaluator import FormEvaluator, SetSummary, unjudged_on_every_rep
+from appliance.form.stance import Travel
 from appliance.form.thresholds import Thresholds
 from appliance.fusion.merge import CameraRep, fuse, share_bottom, view_rank
 from appliance.fusion.watch import SideFrame, SideWatch
@@ -331,9 +332,7 @@ class PairedEvaluator:
             # floor start. Outside a floor set it may have run two reps into one, when an
             # incomplete lockout between them reads as still bent over.)
             return False
-        th = self.front.th
-        limit = th.planted_feet_torso if travel.on == "feet" else th.planted_hips_torso
-        return travel.distance <= limit
+        return _planted(travel, self.front.th)
 
     def _front_view(self, t0: float, t1: float) -> str:
         """The view the mirror's camera had of the lifter most of ``t0``..``t1``."""
@@ -412,10 +411,7 @@ class PairedEvaluator:
         if max(hinge) - min(hinge + before) < th.rep_swing_deg:
             return False
         travel = self.side.stance.travel(rep.start_s, rep.end_s)
-        if travel is None:
-            return False
-        limit = th.planted_feet_torso if travel.on == "feet" else th.planted_hips_torso
-        return travel.distance <= limit
+        return travel is not None and _planted(travel, th)
 
     def _side_first_saw_it_down(self, rep: Rep) -> bool:
         """The side camera first saw the lifter already bent over (never upright before
@@ -489,6 +485,12 @@ def _lockout_judge(merged: CameraRep, rep: CameraRep, th: Thresholds) -> CameraR
         faults = ("incomplete_lockout",)
         unjudged["hyperextension"] = "no lockout seen"
     return replace(merged, rep=replace(merged.rep, faults=faults, unjudged=unjudged))
+
+
+def _planted(travel: Travel, th: Thresholds) -> bool:
+    """The stance point moved no further than feet (or hips) planted through a rep do."""
+    limit = th.planted_feet_torso if travel.on == "feet" else th.planted_hips_torso
+    return travel.distance <= limit
 
 
 def _other(camera: str) -> str:
