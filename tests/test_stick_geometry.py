@@ -148,6 +148,25 @@ def test_a_rod_along_the_spine_side_on_is_found() -> None:
     assert max(stick.y1, stick.y2) > 215
 
 
+def test_a_rod_on_a_small_back_against_a_white_wall_is_found() -> None:
+    # A small lifter (torso 45 px) side-on in a dark shirt against a white wall, the rod
+    # on the back's outline: in grey a wooden rod lies between the two as a step; it is
+    # found on the strip's warmth, and a black one against its own rims.
+    k = 0.45
+    small = {name: (120 + k * x, 100 + k * y) for name, (x, y) in SIDE.items()}
+    p1, p2 = (120 + k * 272.0, 100 + k * 225.0), (120 + k * 266.0, 100 + k * 40.0)
+    ys, xs = np.mgrid[0:H, 0:W]
+    back = xs < p1[0] + (ys - p1[1]) * (p2[0] - p1[0]) / (p2[1] - p1[1])
+    scene = np.where(back[..., None], np.uint8(70), np.uint8(246)).astype(np.uint8)
+    for material in (MATERIALS[0], MATERIALS[1], MATERIALS[3]):  # pale, dark wood, black
+        drawn, _cover = draw_rod(scene.copy(), p1, p2, 1.4, material, np.random.default_rng(1))
+        stick = detect_stick(jpeg_round_trip(drawn), pose_of(small))
+        assert stick is not None, material.name
+        assert stick.orientation == "along"
+        assert min(stick.y1, stick.y2) < p2[1] + 5
+        assert max(stick.y1, stick.y2) > p1[1] - 5
+
+
 def test_the_tracker_turns_a_stick_along_the_spine_with_the_torso() -> None:
     tracker = StickTracker(every=8)
     image = rod(background(2), (272, 225), (266, 40), 3.2)

@@ -35,6 +35,17 @@ STEP_RATIO = 0.5
 """A stripe differs from its weaker side by at least this fraction of the step between
 its two sides."""
 
+RIM = (0.4, 0.5)
+"""Read against its rims (``Patch.rimmed``): the core's half width (of the stick's half
+width) and the rims' half width (working pixels) about the stick's edges."""
+
+RIM_CONTRAST = 8.0
+"""Grey levels a core must be brighter than both rims by (noise fills so thin a read)."""
+
+RIM_STEP_RATIO = 0.4
+"""``STEP_RATIO`` read against the rims: they are the rod's edges blended with what lies
+beside it (one may be a dark shirt, the other a white wall)."""
+
 MIXING = 0.45
 """Working pixels: a stripe of half width ``hw`` shows about ``1 - MIXING / hw`` of its own
 grey level in its middle (the rest is its surroundings, blurred in)."""
@@ -80,15 +91,24 @@ def stripe(
         k = len(lo)
         return (sums[:, b : b + k] - sums[:, a : a + k]) / max(1, b - a)
 
-    half = max(0.6, 0.7 * hw)
-    centre = mean(shifts - half, shifts + half)
-    left = mean(shifts - hw - SIDE[1], shifts - hw - SIDE[0])
-    right = mean(shifts + hw + SIDE[0], shifts + hw + SIDE[1])
+    if patch.rim:  # a bright core against the rod's own shaded rims (``Patch.rimmed``)
+        half = max(0.5, RIM[0] * hw)
+        centre = mean(shifts - half, shifts + half)
+        left = mean(shifts - hw - RIM[1], shifts - hw + RIM[1])
+        right = mean(shifts + hw - RIM[1], shifts + hw + RIM[1])
+    else:
+        half = max(0.6, 0.7 * hw)
+        centre = mean(shifts - half, shifts + half)
+        left = mean(shifts - hw - SIDE[1], shifts - hw - SIDE[0])
+        right = mean(shifts + hw + SIDE[0], shifts + hw + SIDE[1])
     a, b = centre - left, centre - right
     weaker = np.minimum(np.abs(a), np.abs(b))
     # A step edge with a thin halo (compression ringing) differs a little from both sides
     # but far more from one than the other: not a stripe.
-    stripe_like = (np.sign(a) == np.sign(b)) & (weaker >= STEP_RATIO * np.abs(left - right))
+    ratio = RIM_STEP_RATIO if patch.rim else STEP_RATIO
+    stripe_like = (np.sign(a) == np.sign(b)) & (weaker >= ratio * np.abs(left - right))
+    if patch.rim:  # clearly: noise fills so thin a read
+        stripe_like &= weaker >= RIM_CONTRAST
     response = np.where(stripe_like, weaker, 0.0)
     k = np.argmax(response, axis=1)
     rows = np.arange(len(t))

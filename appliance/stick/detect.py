@@ -98,6 +98,10 @@ FOLLOW_HITS = 0.25  # ... following a stick held (its middle may be hidden by th
 STRIP_MARGIN = 0.12  # of S: the strip searched reaches this far past the band's offsets
 HELD_TURN = 1.4  # a held stick's view may turn this much further (spread / or x this)
 SIZE_KEPT = 0.8  # of the largest body scale seen lately: the least the scale is taken as
+TINT_HOLDS = ("along",)  # holds whose lines are looked at again on the strip's warmth
+# (``Patch.tinted``) when none is a stick in grey: a pale rod on a back's outline
+TINT_WARM = 24.0  # ... where the stick's stripe must be this much warmer than grey (red
+# less blue: a wooden rod; not a cool bar's shading or a grey shirt against a warm wall)
 FRONT_SPREAD = 0.3  # shoulders' spread / torso above which the across stick shows as a line
 SIDE_SPREAD = 0.45  # ... below which the along stick shows as a line (face seen side-on)
 
@@ -420,6 +424,7 @@ def seen_part(
     scale: float,
     short: tuple[bool, bool] = (False, False),
     profile: tuple[Floats, Floats, Floats] | None = None,
+    least: float = 0.0,
 ) -> Seen | None:
     """Where along ``line`` the stick shows (see ``Seen``) in ``band``, or ``None`` when
     no stripe runs along its segments. ``short``: whether each end of the band's reach
@@ -472,6 +477,8 @@ def seen_part(
     if core.sum() < MIN_RUN:
         return None
     middle = float(np.median(level[core]))
+    if middle < least:  # not the stick's brightness (on a strip's warmth: not warm)
+        return None
     hit = strength >= max(MIN_CONTRAST, RELATIVE_CONTRAST * float(np.median(strength[core])))
     like = hit & (np.abs(level - middle) <= LEVEL_TOL)
     pieces = [(i, j) for i, j in pieces if like[i:j].mean() >= PIECE_STRIPE]
@@ -627,11 +634,33 @@ def look(
     best: tuple[float, Line] | None = None
     lines = merge_lines(in_band(patch.segments, band), scale, MERGE_GAP[band.hold])
     least = CANDIDATE_COVER * scale  # less seen than this: never a stick, however pushed
+    unfit: list[Line] = []  # candidates with no grey stripe along them
     for merged in [line for line in lines if line.cover >= least][:CANDIDATES]:
-        found = _judge(patch, band, hold_band, merged, body, scale)
+        fitted = refit(patch, merged, scale)
+        if fitted is None:
+            unfit.append(merged)
+            continue
+        found = _judge(patch, band, hold_band, fitted, body, scale, fitted=True)
         if found is not None and (best is None or found[0] > best[0]):
             best = found
+    for other in _other_reads(patch, band) if best is None else ():
+        for merged in unfit:
+            found = _judge(other, band, hold_band, merged, body, scale)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+        if best is not None:
+            break
     return best
+
+
+def _other_reads(patch: Patch, band: Band) -> tuple[Patch, ...]:
+    """Other ways to read ``patch``'s stripes when its grey shows no stick: for the holds
+    of ``TINT_HOLDS``, its warmth (``Patch.tinted``) and against a rod's own rims
+    (``Patch.rimmed``); none for the others."""
+    if band.hold not in TINT_HOLDS:
+        return ()
+    tinted = patch.tinted()
+    return (tinted, patch.rimmed()) if tinted is not None else (patch.rimmed(),)
 
 
 def _judge(
@@ -642,18 +671,29 @@ def _judge(
     body: Body,
     scale: float,
     profile: tuple[Floats, Floats, Floats] | None = None,
+    fitted: bool = False,
 ) -> tuple[float, Line] | None:
     """``line`` (from merged segments) put onto its stripe (unless ``profile`` is given:
-    it is on it already, and that is the stripe along it), its seen part, and the hold's
-    score for it (``None`` when it is no stick)."""
-    fitted = line if profile is not None else refit(patch, line, scale)
-    if fitted is None:
+    it is on it already, and that is the stripe along it; or ``fitted``: it is on it),
+    its seen part, and the hold's score for it (``None`` when it is no stick). On a
+    strip's warmth (``Patch.tinted``) only a warm stripe counts; for the holds of
+    ``TINT_HOLDS`` a grey seen part is pushed on to where the warm stripe ends."""
+    on = line if profile is not None or fitted else refit(patch, line, scale)
+    if on is None:
         return None
     short = (band.reach[0] > hold_band.reach[0] + 1.0, band.reach[1] < hold_band.reach[1] - 1.0)
-    seen = seen_part(patch, band, fitted, body, scale, short, profile)
+    least = 128.0 + TINT_WARM if patch.warmth else 0.0
+    seen = seen_part(patch, band, on, body, scale, short, profile, least)
     if seen is None:
         return None
-    grown = replace(fitted, lo=seen.lo, hi=seen.hi, cover=seen.cover)
+    tinted = patch.tinted() if band.hold in TINT_HOLDS else None
+    if tinted is not None:
+        # A wooden rod's ends on the strip's warmth: past a dark back or a white wall its
+        # grey stripe turns into a step (it lies on the outline) while it stays warm.
+        warm = seen_part(tinted, band, on, body, scale, short, None, 128.0 + TINT_WARM)
+        if warm is not None and not warm.runs_on and warm.lo <= seen.hi and warm.hi >= seen.lo:
+            seen = replace(seen, lo=min(seen.lo, warm.lo), hi=max(seen.hi, warm.hi))
+    grown = replace(on, lo=seen.lo, hi=seen.hi, cover=seen.cover)
     score = _score(seen, grown, hold_band, body, scale)
     return (score, grown) if score > 0.0 else None
 
@@ -688,14 +728,11 @@ def follow(
         (x - ox) * ux + (y - oy) * uy for x, y in ((near.x1, near.y1), (near.x2, near.y2))
     )
     carried = Line(ox, oy, ux, uy, ends[0], ends[1], ends[1] - ends[0], ((ends[0], ends[1]),))
-    fitted = refit(patch, carried, scale, NEAR * scale * patch.scale, FOLLOW_HITS)
-    if fitted is None:
-        return None
-    profile = stripe_profile(patch, narrow, fitted, scale)
-    fitted = replace(fitted, spans=stripe_runs(profile, scale))
-    if not fitted.spans:
-        return None
-    found = _judge(patch, narrow, band, fitted, body, scale, profile)
+    found = _follow_on(patch, narrow, band, carried, body, scale)
+    for other in _other_reads(patch, band) if found is None else ():
+        found = _follow_on(other, narrow, band, carried, body, scale)
+        if found is not None:
+            break
     if found is None:
         return None
     line = found[1]
@@ -707,6 +744,21 @@ def follow(
     if abs(line.lo - t_lo) > FOLLOW_ENDS * length or abs(line.hi - t_hi) > FOLLOW_ENDS * length:
         return None  # a stick does not change its length: a part of it, or something else
     return stick_from_line(line, near.orientation, found[0], body)
+
+
+def _follow_on(
+    patch: Patch, narrow: Band, band: Band, carried: Line, body: Body, scale: float
+) -> tuple[float, Line] | None:
+    """``follow``'s stick found on ``patch`` (its grey or its warmth): the carried line
+    put onto its stripe, its runs for segments, judged as a look's are."""
+    fitted = refit(patch, carried, scale, NEAR * scale * patch.scale, FOLLOW_HITS)
+    if fitted is None:
+        return None
+    profile = stripe_profile(patch, narrow, fitted, scale)
+    fitted = replace(fitted, spans=stripe_runs(profile, scale))
+    if not fitted.spans:
+        return None
+    return _judge(patch, narrow, band, fitted, body, scale, profile)
 
 
 def stripe_profile(

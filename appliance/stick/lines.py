@@ -46,13 +46,35 @@ class Patch:
     """A searched strip: its grey picture (``grey``, working pixels), the frame's size
     (``frame``: width, height; the strip may run off it), the working pixels per frame
     pixel (``scale``), the frame-to-working affine map (``affine``, 2 x 3) and the
-    segments found in it (``segments``, frame pixels)."""
+    segments found in it (``segments``, frame pixels); its colour (``colour``, RGB
+    working pixels) for ``tinted``."""
 
     grey: npt.NDArray[np.uint8]
     frame: tuple[int, int]
     scale: float
     affine: npt.NDArray[np.float64]
     segments: Segments
+    colour: npt.NDArray[np.uint8] | None = None
+    warmth: bool = False  # ``grey`` is the strip's warmth (``tinted``), not its grey
+    rim: bool = False  # stripes are read against the stick's own rims (``rimmed``)
+
+    def tinted(self) -> Patch | None:
+        """This strip with its warmth (red less blue, 128 for grey) for its grey
+        picture, or ``None`` without its colour: a wooden rod is warm where a white wall
+        and a grey or dark shirt are not, so it shows there as a stripe when in grey it
+        lies between them as a step (a pale rod on a dark back against a pale wall)."""
+        if self.colour is None:
+            return None
+        rgb = self.colour.astype(np.int16)
+        warm = np.clip(rgb[:, :, 0] - rgb[:, :, 2] + 128, 0, 255).astype(np.uint8)
+        return replace(self, grey=warm, colour=None, warmth=True, rim=False)
+
+    def rimmed(self) -> Patch:
+        """This strip with its stripes read against the stick's own shaded rims, not the
+        picture beside it (``appliance.stick.bar.stripe``): a lit rod is brighter along its
+        middle than at its edges, so a pale rod on a back's outline, between a dark shirt
+        and a white wall, still shows as a bright core between darker rims."""
+        return replace(self, rim=True)
 
     def to_work(self, x: float, y: float) -> Point:
         """Frame pixels to working pixels."""
@@ -113,7 +135,8 @@ def strip_of(
         colour = ocv.warpAffine(image, affine, (width, height), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
     grey = np.asarray(ocv.cvtColor(colour, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
-    return Patch(grey, (image.shape[1], image.shape[0]), scale, affine, np.zeros((0, 4)))
+    frame = (image.shape[1], image.shape[0])
+    return Patch(grey, frame, scale, affine, np.zeros((0, 4)), np.asarray(colour, np.uint8))
 
 
 def _affine(
