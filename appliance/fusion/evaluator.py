@@ -25,7 +25,6 @@ again).
 from __future__ import annotations
 
 import math
-from collections import deque
 from dataclasses import replace
 
 from appliance.form.calibration import Baseline
@@ -33,7 +32,7 @@ from appliance.form.evaluator import FormEvaluator, SetSummary, unjudged_on_ever
 from appliance.form.stance import Travel
 from appliance.form.thresholds import Thresholds
 from appliance.fusion.merge import CameraRep, fuse, share_bottom, view_rank
-from appliance.fusion.watch import SideFrame, SideWatch
+from appliance.fusion.watch import CameraFrame, CameraWatch
 from appliance.types import FAULT_IDS, FormUpdate, Pose, Rep
 
 # A hinge this deep (trunk from vertical, degrees) shortens the torso by 30 % seen from
@@ -48,7 +47,6 @@ _GRACE_S = 4.0  # seconds after a rep's end the other camera has to find it too
 # may yet report the rep: a floor pull once the lifter lowers again; or one rep of two or
 # three it ran together, missing the lockouts between).
 _HOLD_S = 15.0
-_FRONT_KEPT_S = 60.0  # seconds of the mirror camera's views kept
 _TOP_BEFORE_S = 1.0  # seconds before a rep's start in which the top it left is looked for
 _ARRIVING_S = 0.5  # seconds a camera saw the lifter before the other: it saw them arrive
 
@@ -66,7 +64,8 @@ class PairedEvaluator:
         self.mode = mode
         self.front = FormEvaluator(mode, thresholds, prior)
         self.side = FormEvaluator(mode, thresholds, prior)
-        self.watch = SideWatch(self.front.th.lost_after_s)
+        self.watch = CameraWatch(self.front.th.lost_after_s)  # the side camera's
+        self.front_watch = CameraWatch(self.front.th.lost_after_s)
         self.reps: list[Rep] = []
         self._waiting: list[CameraRep] = []  # found by one camera, not fused yet
         self._fused: list[list[CameraRep]] = []  # what each fused rep was made of
@@ -79,8 +78,6 @@ class PairedEvaluator:
         # saw them stand again (``None``: not yet), and when it last saw the lifter.
         self._moves: dict[str, list[list[float | None]]] = {"front": [], "side": []}
         self._seen_t: dict[str, float | None] = {"front": None, "side": None}
-        self._first_seen_t: dict[str, float | None] = {"front": None, "side": None}
-        self._front_views: deque[tuple[float, str]] = deque()  # (t_s, view) with the lifter
         self._front_start: float | None = None  # the front's first frame: the set begins
         self._side_state = "waiting"
         # Each camera's floor-set call, once made: a camera that loses the lifter (walking
@@ -109,7 +106,7 @@ class PairedEvaluator:
         self._side_update = update
         self._saw("side", update)
         present = update.phase != "absent"
-        self.watch.saw(SideFrame(t_s, present, update.view, self.side.detector.signal), frozen)
+        self.watch.saw(CameraFrame(t_s, present, update.view, self.side.detector.signal), frozen)
         if update.completed_rep is not None:
             self._found("side", update.completed_rep, self.side.rep_views[-1])
         return update
@@ -121,6 +118,8 @@ class PairedEvaluator:
             self._front_start = t_s
         front = self.front.update(pose, t_s)
         self._note_floor_call("front", self.front, t_s)
+        present = front.phase != "absent"
+        self.front_watch.saw(CameraFrame(t_s, present, front.view, self.front.detector.signal))
         self._saw("front", front)
         if front.completed_rep is not None:
             self._found("front", front.completed_rep, self.front.rep_views[-1])
@@ -193,13 +192,6 @@ class PairedEvaluator:
         if update.phase == "absent":
             return
         self._seen_t[camera] = update.t_s
-        if self._first_seen_t[camera] is None:
-            self._first_seen_t[camera] = update.t_s
-        if camera == "front":
-            views = self._front_views
-            views.append((update.t_s, update.view))
-            while views[0][0] < update.t_s - _FRONT_KEPT_S:
-                views.popleft()
         moves = self._moves[camera]
         moving = moves and moves[-1][1] is None
         if update.phase == "standing" and moving:
@@ -316,7 +308,7 @@ class PairedEvaluator:
         # The side camera found it (the front camera misses shallow hinges), but walking
         # toward the side camera hardly moves the feet in its picture: the front camera
         # judges whether the feet stayed planted.
-        if seen.view == "front" and self._front_view(rep.start_s, rep.end_s) != "side":
+        if seen.view == "front" and self.front_watch.view(rep.start_s, rep.end_s) != "side":
             # Facing the side camera, and not side-on to the mirror's either: not a lifter
             # at the mirror (the side camera sees them side-on; one turned sideways to the
             # mirror is side-on to its camera) but someone arriving or walking between the
@@ -333,11 +325,6 @@ class PairedEvaluator:
             # incomplete lockout between them reads as still bent over.)
             return False
         return _planted(travel, self.front.th)
-
-    def _front_view(self, t0: float, t1: float) -> str:
-        """The view the mirror's camera had of the lifter most of ``t0``..``t1``."""
-        views = [view for t, view in self._front_views if t0 <= t <= t1]
-        return max(dict.fromkeys(views), key=views.count) if views else "unknown"
 
     def _set_down(self, seen: CameraRep) -> bool:
         """``seen``, found by one camera alone, may be the weight set down at the end of a
@@ -369,7 +356,7 @@ class PairedEvaluator:
         at = self._called_at_sight[camera]
         if not self._floor_called[camera] or at is None:
             return self._floor_called[camera]
-        first = self._first_seen_t[_other(camera)]
+        first = (self.front_watch if camera == "side" else self.watch).first_seen_t
         return first is None or first > at - _ARRIVING_S
 
     def _floor_set(self) -> bool:

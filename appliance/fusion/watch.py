@@ -1,5 +1,5 @@
-"""Is the side camera still there, and does it see the lifter? Times in seconds on the
-front camera's clock."""
+"""Is a camera still there, and does it see the lifter? Times in seconds on the front
+camera's clock."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ _KEEP_S = 60.0  # seconds of history kept (longer than any rep)
 
 
 @dataclass(frozen=True, slots=True)
-class SideFrame:
-    """One side-camera frame: when (``t_s``), whether the lifter was in it, the view its
+class CameraFrame:
+    """One camera frame: when (``t_s``), whether the lifter was in it, the view its
     evaluator had decided then, and its hinge signal then (``hinge_deg``, the trunk's
     inclination its rep counter follows)."""
 
@@ -22,20 +22,20 @@ class SideFrame:
     hinge_deg: float = 0.0
 
 
-class SideWatch:
-    """``saw(frame)`` for every side frame; ``state(t_s)`` and ``covered(t0, t1)`` ask."""
+class CameraWatch:
+    """``saw(frame)`` for every frame of the camera; ``state(t_s)`` and ``covered(t0, t1)`` ask."""
 
     def __init__(self, lost_after_s: float = 1.0) -> None:
         """``lost_after_s``: a camera silent (no frame, or the same frozen frame) this long
         is lost."""
         self.lost_after_s = lost_after_s
-        self._frames: deque[SideFrame] = deque()
+        self._frames: deque[CameraFrame] = deque()
         self._last_new_t: float | None = None  # last frame that was not a frozen copy
         self.ever_seen = False
         self.first_seen_t: float | None = None  # when the lifter was first in a frame
 
-    def saw(self, frame: SideFrame, frozen: bool = False) -> None:
-        """Take a side frame; ``frozen``: it repeats the last one exactly (a stalled
+    def saw(self, frame: CameraFrame, frozen: bool = False) -> None:
+        """Take a frame; ``frozen``: it repeats the last one exactly (a stalled
         camera keeps delivering its last picture)."""
         self._frames.append(frame)
         if not frozen:
@@ -54,7 +54,7 @@ class SideWatch:
         return "lost" if t_s - self._last_new_t > self.lost_after_s else "ok"
 
     def view(self, t0: float, t1: float) -> str:
-        """The view the side camera had of the lifter most of ``t0``..``t1``."""
+        """The view the camera had of the lifter most of ``t0``..``t1``."""
         views = [f.view for f in self._frames if t0 <= f.t_s <= t1 and f.present]
         return max(dict.fromkeys(views), key=views.count) if views else "unknown"
 
@@ -71,7 +71,7 @@ class SideWatch:
         )
 
     def covered(self, t0: float, t1: float) -> bool:
-        """True when the side camera was working and saw the lifter through ``t0``..``t1``:
+        """True when the camera was working and saw the lifter through ``t0``..``t1``:
         no gap longer than ``lost_after_s`` (edges included) and the lifter in most
         frames."""
         frames = [f for f in self._frames if t0 - self.lost_after_s <= f.t_s <= t1]
