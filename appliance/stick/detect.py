@@ -635,17 +635,18 @@ def look(
     lines = merge_lines(in_band(patch.segments, band), scale, MERGE_GAP[band.hold])
     least = CANDIDATE_COVER * scale  # less seen than this: never a stick, however pushed
     unfit: list[Line] = []  # candidates with no grey stripe along them
+    warm = _warmth(patch, band)
     for merged in [line for line in lines if line.cover >= least][:CANDIDATES]:
         fitted = refit(patch, merged, scale)
         if fitted is None:
             unfit.append(merged)
             continue
-        found = _judge(patch, band, hold_band, fitted, body, scale, fitted=True)
+        found = _judge(patch, band, hold_band, fitted, body, scale, warm=warm, fitted=True)
         if found is not None and (best is None or found[0] > best[0]):
             best = found
-    for other in _other_reads(patch, band) if best is None else ():
+    for other in _other_reads(patch, band, warm) if best is None else ():
         for merged in unfit:
-            found = _judge(other, band, hold_band, merged, body, scale)
+            found = _judge(other, band, hold_band, merged, body, scale, warm=_warm_for(other, warm))
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
         if best is not None:
@@ -653,14 +654,25 @@ def look(
     return best
 
 
-def _other_reads(patch: Patch, band: Band) -> tuple[Patch, ...]:
+def _warmth(patch: Patch, band: Band) -> Patch | None:
+    """``patch``'s warmth (``Patch.tinted``) for the holds of ``TINT_HOLDS``, once per
+    strip: its stripes are read on it, and grey finds pushed on along it."""
+    return patch.tinted() if band.hold in TINT_HOLDS else None
+
+
+def _other_reads(patch: Patch, band: Band, warm: Patch | None) -> tuple[Patch, ...]:
     """Other ways to read ``patch``'s stripes when its grey shows no stick: for the holds
-    of ``TINT_HOLDS``, its warmth (``Patch.tinted``) and against a rod's own rims
+    of ``TINT_HOLDS``, its warmth (``warm``, from ``_warmth``) and against a rod's own rims
     (``Patch.rimmed``); none for the others."""
     if band.hold not in TINT_HOLDS:
         return ()
-    tinted = patch.tinted()
-    return (tinted, patch.rimmed()) if tinted is not None else (patch.rimmed(),)
+    return (warm, patch.rimmed()) if warm is not None else (patch.rimmed(),)
+
+
+def _warm_for(read: Patch, warm: Patch | None) -> Patch | None:
+    """The warmth a find on ``read`` is pushed on along: none when ``read`` is the
+    warmth itself."""
+    return None if read.warmth else warm
 
 
 def _judge(
@@ -671,13 +683,14 @@ def _judge(
     body: Body,
     scale: float,
     profile: tuple[Floats, Floats, Floats] | None = None,
+    warm: Patch | None = None,
     fitted: bool = False,
 ) -> tuple[float, Line] | None:
     """``line`` (from merged segments) put onto its stripe (unless ``profile`` is given:
     it is on it already, and that is the stripe along it; or ``fitted``: it is on it),
     its seen part, and the hold's score for it (``None`` when it is no stick). On a
-    strip's warmth (``Patch.tinted``) only a warm stripe counts; for the holds of
-    ``TINT_HOLDS`` a grey seen part is pushed on to where the warm stripe ends."""
+    strip's warmth (``Patch.tinted``) only a warm stripe counts; with ``warm`` (the
+    strip's warmth, ``_warmth``) a seen part is pushed on to where the warm stripe ends."""
     on = line if profile is not None or fitted else refit(patch, line, scale)
     if on is None:
         return None
@@ -686,13 +699,12 @@ def _judge(
     seen = seen_part(patch, band, on, body, scale, short, profile, least)
     if seen is None:
         return None
-    tinted = patch.tinted() if band.hold in TINT_HOLDS else None
-    if tinted is not None:
+    if warm is not None:
         # A wooden rod's ends on the strip's warmth: past a dark back or a white wall its
         # grey stripe turns into a step (it lies on the outline) while it stays warm.
-        warm = seen_part(tinted, band, on, body, scale, short, None, 128.0 + TINT_WARM)
-        if warm is not None and not warm.runs_on and warm.lo <= seen.hi and warm.hi >= seen.lo:
-            seen = replace(seen, lo=min(seen.lo, warm.lo), hi=max(seen.hi, warm.hi))
+        hot = seen_part(warm, band, on, body, scale, short, None, 128.0 + TINT_WARM)
+        if hot is not None and not hot.runs_on and hot.lo <= seen.hi and hot.hi >= seen.lo:
+            seen = replace(seen, lo=min(seen.lo, hot.lo), hi=max(seen.hi, hot.hi))
     grown = replace(on, lo=seen.lo, hi=seen.hi, cover=seen.cover)
     score = _score(seen, grown, hold_band, body, scale)
     return (score, grown) if score > 0.0 else None
@@ -728,9 +740,10 @@ def follow(
         (x - ox) * ux + (y - oy) * uy for x, y in ((near.x1, near.y1), (near.x2, near.y2))
     )
     carried = Line(ox, oy, ux, uy, ends[0], ends[1], ends[1] - ends[0], ((ends[0], ends[1]),))
-    found = _follow_on(patch, narrow, band, carried, body, scale)
-    for other in _other_reads(patch, band) if found is None else ():
-        found = _follow_on(other, narrow, band, carried, body, scale)
+    warm = _warmth(patch, band)
+    found = _follow_on(patch, narrow, band, carried, body, scale, warm)
+    for other in _other_reads(patch, band, warm) if found is None else ():
+        found = _follow_on(other, narrow, band, carried, body, scale, _warm_for(other, warm))
         if found is not None:
             break
     if found is None:
@@ -747,10 +760,17 @@ def follow(
 
 
 def _follow_on(
-    patch: Patch, narrow: Band, band: Band, carried: Line, body: Body, scale: float
+    patch: Patch,
+    narrow: Band,
+    band: Band,
+    carried: Line,
+    body: Body,
+    scale: float,
+    warm: Patch | None,
 ) -> tuple[float, Line] | None:
     """``follow``'s stick found on ``patch`` (its grey or its warmth): the carried line
-    put onto its stripe, its runs for segments, judged as a look's are."""
+    put onto its stripe, its runs for segments, judged as a look's are (``warm``: see
+    ``_judge``)."""
     fitted = refit(patch, carried, scale, NEAR * scale * patch.scale, FOLLOW_HITS)
     if fitted is None:
         return None
@@ -758,7 +778,7 @@ def _follow_on(
     fitted = replace(fitted, spans=stripe_runs(profile, scale))
     if not fitted.spans:
         return None
-    return _judge(patch, narrow, band, fitted, body, scale, profile)
+    return _judge(patch, narrow, band, fitted, body, scale, profile, warm)
 
 
 def stripe_profile(

@@ -354,9 +354,8 @@ class StickTracker:
             return None
         stick, start = self._first
         anchor = _rides_with(body, stick.orientation)
-        dx, dy = stick.x2 - stick.x1, stick.y2 - stick.y1
-        n = math.hypot(dx, dy) or 1.0
-        moved = ((anchor[0] - start[0]) * -dy + (anchor[1] - start[1]) * dx) / n
+        nx, ny = _normal(stick)
+        moved = (anchor[0] - start[0]) * nx + (anchor[1] - start[1]) * ny
         scale = body_scale(body)
         if abs(moved) < ROOM_MOVE * scale:
             return None
@@ -411,14 +410,19 @@ def _fixed_in_room(first: tuple[Stick, Point], seen: Stick, anchor: Point, scale
     that move and ``ROOM_JITTER`` x S): a held stick moves with the body, an edge of the
     room does not."""
     stick, start = first
-    dx, dy = seen.x2 - seen.x1, seen.y2 - seen.y1
-    n = math.hypot(dx, dy) or 1.0
-    nx, ny = -dy / n, dx / n
+    nx, ny = _normal(seen)
     body_move = (anchor[0] - start[0]) * nx + (anchor[1] - start[1]) * ny
     mx, my = (stick.x1 + stick.x2) / 2, (stick.y1 + stick.y2) / 2
     line_move = (mx - seen.x1) * nx + (my - seen.y1) * ny
     still = min(ROOM_STILL * abs(body_move), ROOM_JITTER * scale)
     return abs(body_move) >= ROOM_MOVE * scale and abs(line_move) <= still
+
+
+def _normal(stick: Stick) -> Point:
+    """The unit vector square to ``stick``'s line (frame pixels)."""
+    dx, dy = stick.x2 - stick.x1, stick.y2 - stick.y1
+    n = math.hypot(dx, dy) or 1.0
+    return -dy / n, dx / n
 
 
 def _same(a: Stick, b: Stick, scale: float) -> bool:
