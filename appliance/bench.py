@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from appliance.config import CameraConfig
 from appliance.errors import BadInput
 from appliance.percentiles import p95
 from appliance.types import MODES
@@ -108,6 +109,7 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
     from appliance.pipeline import needs_estimator, pose_of
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
+    from appliance.sources.camera_size import as_camera_delivers
     from appliance.stick.stage import DrillStick
 
     config = config_from(args)
@@ -116,8 +118,15 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
     stick = DrillStick() if args.mode == "drill" else None  # the drill's road only
     with open_source(spec, config.camera) as source:
         estimator = PoseEstimator.from_config(config)
-        result = BenchResult(runtime=estimator.model.runtime, source=source.description)
-        frames = iter(source.frames())
+        result = BenchResult(
+            runtime=estimator.model.runtime,
+            source=source.description + sized_as(spec, config.camera, args.native_size),
+        )
+        frames = iter(
+            source.frames()
+            if args.native_size
+            else as_camera_delivers(source.frames(), config.camera)
+        )
         warmup = args.warmup
         start = time.perf_counter()
         while args.frames is None or result.frames < args.frames:
@@ -157,6 +166,17 @@ def run_bench(spec: str, args: argparse.Namespace) -> BenchResult:
     if result.frames == 0:
         raise BadInput(f"{spec}: no frames to measure (after {args.warmup} warm-up frames)")
     return result
+
+
+def sized_as(spec: str, camera: CameraConfig, native_size: bool) -> str:
+    """What the source description adds about the size the frames were timed at."""
+    from appliance.sources.spec import carries_keypoints
+
+    if carries_keypoints(spec):
+        return ""
+    if native_size:
+        return ", timed at its own size"
+    return f", shrunk to fit {camera.width}x{camera.height} as the camera delivers it"
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -248,6 +268,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="FPS",
         help="side frames given to the pose model per second at most (default: [camera.side]"
         " fps, 15)",
+    )
+    parser.add_argument(
+        "--native-size",
+        action="store_true",
+        help="time recordings at their own size; by default frames larger than the camera's"
+        " stream ([camera] width x height) are first shrunk to it, in the decode stage, as"
+        " the camera's ISP delivers them live",
     )
     parser.add_argument("--mode", choices=MODES, default="deadlift", help="evaluator mode")
     parser.add_argument(

@@ -112,6 +112,7 @@ def _ms(seconds: float) -> float:
 
 def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) -> PairBenchResult:
     """Both sources through the two-camera road as fast as possible, timing each stage."""
+    from appliance.bench import sized_as
     from appliance.cli import config_from
     from appliance.coach import CuePolicy
     from appliance.fusion import PairedEvaluator
@@ -119,6 +120,7 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
     from appliance.pipeline import needs_estimator, pose_of
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
+    from appliance.sources.camera_size import as_camera_delivers
 
     config = config_from(args)
     side_fps = float(args.side_fps or config.camera.side.fps)
@@ -131,15 +133,23 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
     ):
         estimators = {"front": PoseEstimator.from_config(config)}
         estimators["side"] = PoseEstimator.from_config(config)
+        side_camera = config.camera.side.camera()
         result = PairBenchResult(
             estimators["front"].model.runtime,
-            {"front": front.description, "side": side.description},
+            {
+                "front": front.description + sized_as(front_spec, config.camera, args.native_size),
+                "side": side.description + sized_as(side_spec, side_camera, args.native_size),
+            },
             side_fps,
         )
+        front_frames, side_frames = front.frames(), side.frames()
+        if not args.native_size:
+            front_frames = as_camera_delivers(front_frames, config.camera)
+            side_frames = as_camera_delivers(side_frames, side_camera)
         decode: dict[str, list[float]] = {"front": [], "side": []}
         frames = merged_frames(
-            _timed(front.frames(), decode["front"]),
-            _timed(side.frames(), decode["side"]),
+            _timed(front_frames, decode["front"]),
+            _timed(side_frames, decode["side"]),
             args.side_offset,
         )
         warmup = args.warmup
