@@ -9,7 +9,6 @@ length's noise nothing is added, so standing reads as upright.
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
 from collections import deque
 
@@ -20,6 +19,7 @@ from appliance.form.thresholds import Thresholds
 # torso this much shorter than standing still counts as upright.
 _LENGTH_NOISE = 0.05
 _JITTER_MARGIN = 1.2  # and this many times the frame-to-frame jitter of the length on top
+_JITTER_FRAMES = 90  # the jitter of the last this many lengths
 _REFERENCE_SHARE = 0.9  # the reference torso: this percentile of the recent lengths
 # Hip-to-shoulder over knee-to-ankle is 1.17 in anthropometric tables (Drillis & Contini);
 # a shin tilted forward toward the camera looks up to 10 % shorter: the lower bound.
@@ -72,6 +72,10 @@ class HingeSignal:
         # the same windows' values in order: torso lengths, seen shanks, seen arms, thighs
         self._lengths, self._shanks, self._arms, self._thighs = (_Ordered() for _ in range(4))
         self._reference: float | None = None  # reference_torso of the window as it is
+        # the last frame-to-frame steps of the torso length (shares of it), at most
+        # _JITTER_FRAMES - 1 of them and only between lengths still in the window; in order
+        self._steps: deque[float] = deque()
+        self._ordered_steps = _Ordered()
 
     def reset(self) -> None:
         """Somebody new."""
@@ -119,12 +123,18 @@ class HingeSignal:
 
     def _remember(self, sample: tuple[float, float, float, float]) -> None:
         """Add this frame's (t_s, torso, shank, arms) and drop those out of the window."""
+        if self._torso:
+            before, now = self._torso[-1][1], sample[1]
+            self._steps.append(abs(now - before) / max(1.0, now))
+            self._ordered_steps.add(self._steps[-1])
         self._torso.append(sample)
         for ordered, value in self._ordered_values(sample):
             ordered.add(value)
         while self._torso[0][0] < sample[0] - self.th.torso_window_s:
             for ordered, value in self._ordered_values(self._torso.popleft()):
                 ordered.remove(value)
+        while len(self._steps) > min(len(self._torso), _JITTER_FRAMES) - 1:
+            self._ordered_steps.remove(self._steps.popleft())
         self._reference = None
 
     def _ordered_values(
@@ -143,11 +153,10 @@ class HingeSignal:
         """How much the torso length jumps from one frame to the next lately, as a share of
         it (a robust standard deviation of one frame's length): small or far lifters and
         noisy cameras need a wider margin before a shorter torso means a hinge."""
-        lengths = [length for _, length, _, _ in self._torso]
-        if len(lengths) < 5:
+        step = self._ordered_steps.median()
+        if len(self._torso) < 5 or step is None:
             return 0.0
-        steps = sorted(abs(b - a) / max(1.0, b) for a, b in itertools.pairwise(lengths[-90:]))
-        return _JITTER_MARGIN * 1.4826 * steps[len(steps) // 2] / math.sqrt(2.0)
+        return _JITTER_MARGIN * 1.4826 * step / math.sqrt(2.0)
 
     def reference_torso(self) -> float:
         """The lifter's standing torso length at their distance now (pixels): a high
