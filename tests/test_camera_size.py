@@ -4,6 +4,7 @@ stream before the pose stage, as the Pi's ISP hands the model a 640x480 stream l
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -35,7 +36,9 @@ def test_a_large_frame_is_averaged_down_and_a_small_one_passes_untouched() -> No
     assert untouched is frames[1]
 
 
-def test_bench_times_a_1080p_clip_at_the_cameras_size_unless_asked_for_its_own(model_dir) -> None:
+def test_bench_times_a_1080p_clip_at_the_cameras_size_unless_asked_for_its_own(
+    model_dir: Path,
+) -> None:
     clip = need(SHARED_MEDIA / "deadlift-side-single-rep" / "good" / "000002.mp4")
     live = json.loads(hinge_mirror("bench", str(clip), "--frames", "8", "--json").stdout)
     assert "1920x1080" in live["source"]
