@@ -284,6 +284,20 @@ def test_a_squatted_rep_straight_after_an_incomplete_lockout_is_counted_by_the_s
     assert "squatting" in evaluator.reps[4].faults
 
 
+def test_a_fidgeting_lifter_who_steps_aside_and_back_gets_no_rep_from_the_oblique_camera() -> None:
+    # She stands at the mirror fidgeting and takes a step to the side and back. The step
+    # takes her further from the oblique camera, whose picture of her torso shrinks with
+    # her distance: it reads as a hinge and that camera counts a rep, which it sees
+    # better than the mirror's camera. Her feet end where they began, but the mirror's
+    # camera saw them stray from where they stood for the length of the "rep".
+    front, side, entry = make_pair("fidget", 429253368, second="oblique")
+    assert entry["reps"] == 0
+    assert len(side_alone(side).reps) == 1
+    assert len(front_alone(front).reps) == 0
+    evaluator, _, _ = fused(front, side, entry)
+    assert evaluator.reps == []
+
+
 def test_a_lifter_who_bends_for_the_bar_facing_the_side_camera_on_her_way_in_gets_no_rep() -> None:
     # She walks in toward the side camera and picks the bar up on the way, square-on to
     # it and not side-on to the mirror: the side camera counts the bend (her feet hardly

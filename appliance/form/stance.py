@@ -87,6 +87,29 @@ class StanceTracker:
             return Travel(_spread(feet), "feet")
         return Travel(_spread([(s[3], s[4], s[5]) for s in span]), "hips")
 
+    def strayed(self, t0: float, t1: float, before_s: float) -> Travel | None:
+        """How far the stance point got between ``t0`` and ``t1`` (seconds) from where it
+        stood in the ``before_s`` seconds before: the furthest of the medians of the span's
+        thirds from the median before, in torso lengths. A step out and back within the
+        span, which ``travel`` (first third to last) does not see, counts. On the feet or
+        the hips as ``travel`` chooses; ``None`` with fewer than three frames before or in
+        the span."""
+        both = [s for s in self._samples if t0 - before_s <= s[0] <= t1]
+        feet = [(s[0], s[1], s[2], s[5]) for s in both if s[1] is not None and s[2] is not None]
+        on = "feet" if len(feet) >= 0.6 * len(both) else "hips"
+        points = feet if on == "feet" else [(s[0], s[3], s[4], s[5]) for s in both]
+        start = [p for p in points if p[0] < t0]
+        during = [p for p in points if p[0] >= t0]
+        if len(start) < 3 or len(during) < 3:
+            return None
+        x0, y0 = statistics.median(p[1] for p in start), statistics.median(p[2] for p in start)
+        third = max(1, len(during) // 3)
+        furthest = 0.0
+        for part in (during[:third], during[third:-third] or during, during[-third:]):
+            x1, y1 = statistics.median(p[1] for p in part), statistics.median(p[2] for p in part)
+            furthest = max(furthest, math.hypot(x1 - x0, y1 - y0))
+        return Travel(furthest / statistics.median(p[3] for p in points), on)
+
 
 def _spread(points: list[tuple[float, float, float]]) -> float:
     """How far the point got from where it was: the distance between the medians of the

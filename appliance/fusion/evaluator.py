@@ -49,6 +49,7 @@ _GRACE_S = 4.0  # seconds after a rep's end the other camera has to find it too
 _HOLD_S = 15.0
 _TOP_BEFORE_S = 1.0  # seconds before a rep's start in which the top it left is looked for
 _ARRIVING_S = 0.5  # seconds a camera saw the lifter before the other: it saw them arrive
+_STOOD_BEFORE_S = 0.5  # seconds before a rep in which the feet's place is taken
 
 
 class PairedEvaluator:
@@ -314,7 +315,12 @@ class PairedEvaluator:
             # mirror is side-on to its camera) but someone arriving or walking between the
             # two, bending on the way.
             return False
-        travel = self.front.stance.travel(rep.start_s, rep.end_s)
+        # From where the feet stood just before: a step out and back during the rep (a
+        # step changes the lifter's distance from an oblique camera, whose shortened torso
+        # then reads as a hinge) is no planted rep either.
+        travel = self.front.stance.strayed(
+            rep.start_s, rep.end_s, _STOOD_BEFORE_S
+        ) or self.front.stance.travel(rep.start_s, rep.end_s)
         if travel is None:
             return True  # the front camera did not see the lifter then
         if self._set_down(seen):
