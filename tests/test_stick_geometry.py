@@ -234,3 +234,34 @@ def test_a_lifter_turned_half_way_is_searched_for_either_hold_at_every_look() ->
     stick = tracker.update(image, pose_of(OBLIQUE), 1 / 30)
     assert stick is not None
     assert stick.orientation == "across"
+
+
+def test_a_stick_rendered_slipping_in_a_hinge_toward_the_camera_is_a_slip() -> None:
+    """The renderer's truth: a lifter facing the camera hinges (the torso shortens in the
+    picture to 0.35 of standing) while the stick slides 0.3-0.5 torso lengths down the
+    back. The slide is the lifter's torso lengths (the sequence's scale), not the
+    shortened torso's of each frame: by those it slid less than the verdict's 0.15 S on
+    two draws of these four, and the truth's own stick was no slip."""
+    from appliance.stick.verdicts import judge_frames
+    from appliance.types import Stick
+    from tests.stick_render.scenes import render_sequence
+
+    frames, poses = [], []
+    for i in range(30):
+        drop = 65.0 * i / 29  # the shoulders come down toward the camera: torso 100 -> 35
+        points = {
+            k: (x, y + drop * (200.0 - y) / 100.0 if y < 200 else y) for k, (x, y) in FRONT.items()
+        }
+        frames.append(background(5))
+        poses.append(pose_of(points))
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        seq = render_sequence(frames, poses, 30.0, "slip", "across", rng, "hinge")
+        sticks = [
+            Stick(*t.line, t.angle_deg, "across", 1.0)
+            if t.line and t.angle_deg is not None
+            else None
+            for t in seq.truths
+        ]
+        assert all(s is not None for s in sticks)
+        assert judge_frames(poses, sticks, seq.times) == {"slip"}, seed

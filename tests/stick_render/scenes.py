@@ -399,7 +399,13 @@ def render_sequence(
                 if kind == "stub":
                     ends = _stub_ends(p, t)
                 else:
-                    ends = _across_ends(p, t, length_m * px_per_m, tilt, slide * frac, shift)
+                    # The slide and the height at the elbows in the sequence's scale (the
+                    # lifter's torso), not this frame's torso: that shortens in a hinge
+                    # toward the camera, and a stick slid 0.3 torso lengths by it slid
+                    # less than the verdict's 0.15 S (``appliance.stick.verdicts``).
+                    ends = _across_ends(
+                        p, seq_scale, length_m * px_per_m, tilt, slide * frac, shift
+                    )
                 front = (
                     "left_shoulder" in p
                     and "right_shoulder" in p
