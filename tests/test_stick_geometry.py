@@ -210,32 +210,6 @@ def test_a_stick_that_moves_with_the_body_is_kept() -> None:
     assert abs((last.y1 + last.y2) / 2 - (165 + 39)) < 4
 
 
-# Turned half-way to the camera (shoulders' spread 0.38 torso), facing left: the view may
-# show a stick across the back or one along the spine.
-OBLIQUE: Points = {
-    **SIDE,
-    "left_shoulder": (259, 100), "right_shoulder": (221, 100),
-    "left_elbow": (272, 165), "right_elbow": (208, 165),
-    "left_hip": (255, 200), "right_hip": (235, 200),
-}  # fmt: skip
-
-
-def test_a_lifter_turned_half_way_is_searched_for_either_hold_at_every_look() -> None:
-    """Searching, each look in a view that can show both holds looks for both: a stick
-    picked up across the back just after a look found none is seen on the next look (it
-    looked for the along stick only, and the across one waited for the look after)."""
-    body = body_of(pose_of(OBLIQUE))
-    assert body is not None
-    assert band_for("across", body) is not None
-    assert band_for("along", body) is not None
-    tracker = StickTracker(every=8)
-    assert tracker.update(background(2), pose_of(OBLIQUE), 0.0) is None
-    image = rod(background(2), (105, 168), (375, 162), 3.2)
-    stick = tracker.update(image, pose_of(OBLIQUE), 1 / 30)
-    assert stick is not None
-    assert stick.orientation == "across"
-
-
 def test_a_stick_rendered_slipping_in_a_hinge_toward_the_camera_is_a_slip() -> None:
     """The renderer's truth: a lifter facing the camera hinges (the torso shortens in the
     picture to 0.35 of standing) while the stick slides 0.3-0.5 torso lengths down the

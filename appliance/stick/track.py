@@ -3,9 +3,8 @@ lose it, a line seen once by chance is not yet a stick, and a line that stays pu
 room while the body moves is none.
 
 The detector runs on a schedule (the bench shows what a look costs next to inference).
-Searching, each look looks for every hold the view can show (a lifter turned half-way
-to the camera may hold the stick either way), first often, then less and less often
-(every ``SEARCH_SLOWEST x every`` frames at most: a lifter without a stick costs little).
+Searching, it looks at both holds in turn, first often, then less and less often (every
+``SEARCH_SLOWEST x every`` frames at most: a lifter without a stick costs little).
 Holding a stick, it follows it every ``every`` frames: close to where the body carried
 it, without the line detector (``detect.follow``, a few profiles of a thin strip); after
 ``FOLLOW_TRIES`` failed follows in a row (two frames apart) it looks over the hold's
@@ -338,11 +337,10 @@ class StickTracker:
             return found, "look"
         if self._pending is not None:
             holds = (self._pending.orientation,)
-        else:  # every hold the view can show (a turned view may show both: each looked
-            # for in turn left one waiting for the look after, frames or a second later)
+        else:  # a view that shows one hold gets that one
             self._turn = not self._turn
             holds = ("across", "along") if self._turn else ("along", "across")
-            holds = tuple(h for h in holds if h in holds_in_view(body))
+            holds = tuple(h for h in holds if h in holds_in_view(body))[:1]
         found = detect_stick(image, pose, self.method, holds, ACROSS_MAX_OFFSET, size=self._size())
         return found, "look"
 
