@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from appliance.form.features import FrameFeatures
 
 _KEEP_S = 40.0  # seconds of stance history kept (longer than any rep)
+# (t_s, feet x, feet y (None: no ankle seen), hip x, hip y, standing torso px) per frame
+_Sample = tuple[float, float | None, float | None, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +37,7 @@ class StanceTracker:
 
     def __init__(self, min_score: float) -> None:
         self.min_score = min_score
-        self._samples: deque[tuple[float, float | None, float | None, float, float, float]] = (
-            deque()
-        )
+        self._samples: deque[_Sample] = deque()
         # From each ankle to the middle of both (pixels), when last both were seen.
         self._to_middle: tuple[tuple[float, float], tuple[float, float]] | None = None
 
@@ -82,10 +82,8 @@ class StanceTracker:
         span = [s for s in self._samples if t0 <= s[0] <= t1]
         if len(span) < 3:
             return None
-        feet = [(s[1], s[2], s[5]) for s in span if s[1] is not None and s[2] is not None]
-        if len(feet) >= 0.6 * len(span):
-            return Travel(_spread(feet), "feet")
-        return Travel(_spread([(s[3], s[4], s[5]) for s in span]), "hips")
+        points, on = _stance_points(span)
+        return Travel(_spread([(x, y, scale) for _, x, y, scale in points]), on)
 
     def strayed(self, t0: float, t1: float, before_s: float) -> Travel | None:
         """How far the stance point got between ``t0`` and ``t1`` (seconds) from where it
@@ -94,10 +92,7 @@ class StanceTracker:
         span, which ``travel`` (first third to last) does not see, counts. On the feet or
         the hips as ``travel`` chooses; ``None`` with fewer than three frames before or in
         the span."""
-        both = [s for s in self._samples if t0 - before_s <= s[0] <= t1]
-        feet = [(s[0], s[1], s[2], s[5]) for s in both if s[1] is not None and s[2] is not None]
-        on = "feet" if len(feet) >= 0.6 * len(both) else "hips"
-        points = feet if on == "feet" else [(s[0], s[3], s[4], s[5]) for s in both]
+        points, on = _stance_points([s for s in self._samples if t0 - before_s <= s[0] <= t1])
         start = [p for p in points if p[0] < t0]
         during = [p for p in points if p[0] >= t0]
         if len(start) < 3 or len(during) < 3:
@@ -109,6 +104,18 @@ class StanceTracker:
             x1, y1 = statistics.median(p[1] for p in part), statistics.median(p[2] for p in part)
             furthest = max(furthest, math.hypot(x1 - x0, y1 - y0))
         return Travel(furthest / statistics.median(p[3] for p in points), on)
+
+
+def _stance_points(
+    samples: list[_Sample],
+) -> tuple[list[tuple[float, float, float, float]], str]:
+    """The stance point of ``samples`` as (t_s, x, y, scale): the feet's when they were
+    seen on most of the frames (only those frames), else the hips' (every frame); and
+    which it is."""
+    feet = [(s[0], s[1], s[2], s[5]) for s in samples if s[1] is not None and s[2] is not None]
+    if len(feet) >= 0.6 * len(samples):
+        return feet, "feet"
+    return [(s[0], s[3], s[4], s[5]) for s in samples], "hips"
 
 
 def _spread(points: list[tuple[float, float, float]]) -> float:
