@@ -193,6 +193,36 @@ def test_a_lifter_who_sets_up_squatting_at_the_weight_has_pull_one_counted_and_c
     assert_named_on_exactly(result, "squatting", squats)
 
 
+@pytest.mark.parametrize(("view", "seed"), [("side", 170), ("front", 171)])
+def test_a_lifter_who_squats_down_to_a_kettlebell_then_pulls_it_has_the_set_down_not_counted(
+    view: str, seed: int
+) -> None:
+    # Set up squatted (the trunk under 40°, like a squat paused at its bottom): the pulls
+    # after it, bent over the weight with the hips dropped, show the set is from the floor.
+    squat = {1: frozenset({"squatting"})}
+    result = run(
+        "floor_walk_in", seed, view=view, load="kettlebell", style="floor_pull", reps=4,
+        faults=squat, severity="clear",
+    )  # fmt: skip
+    assert result.counted == 4, describe(result)
+    assert every_counted_rep_is_a_real_one(result), describe(result)
+
+
+@pytest.mark.parametrize(("view", "seed"), [("side", 172), ("front", 173)])
+def test_a_lifter_who_pauses_a_squatted_first_rep_then_hinges_has_every_rep_counted(
+    view: str, seed: int
+) -> None:
+    # The first rep looks like a squatted set-up at the floor (a long pause, hips low,
+    # trunk upright); the RDLs after it keep the hips high: no pull, no floor set.
+    squat = {1: frozenset({"squatting"})}
+    result = run(
+        f"{view}_set", seed, view=view, load="kettlebell", style="rdl", reps=4, faults=squat,
+        severity="clear", tempo=Tempo(descent_s=1.8, bottom_s=1.4, ascent_s=1.2, top_s=1.0),
+    )  # fmt: skip
+    assert result.counted == 4, describe(result)
+    assert every_counted_rep_is_a_real_one(result), describe(result)
+
+
 @pytest.mark.parametrize(("view", "seed"), [("side", 200), ("front", 201), ("oblique", 202)])
 def test_a_lifter_who_squats_the_hinge_and_never_quite_stands_up_gets_every_squat_counted(
     view: str, seed: int

@@ -102,6 +102,7 @@ class RepDetector:
         self._hold_since: float | None = None
         self._floor_rep: RepWindow | None = None
         self._floor_set = False
+        self._squatted_start = False  # the first rep paused low with the trunk upright
         self.floor_at_first_sight = False  # the floor set was called on the first frames
         self._reps = 0
         self.last_t: float | None = None
@@ -257,19 +258,36 @@ class RepDetector:
         self.state, self._hold_since = "top", None
         self._low, self._low_t = x, t_s
         self._hips_up_t = math.inf  # a new top: the hips have not stood at it yet
-        if (
-            self._reps == 0
-            and self.reaches_floor is not None
-            and rep.bottom_pause_s >= th.floor_setup_pause_s
-            and rep.peak_deg >= th.floor_rep_trunk_deg  # bent over the weight, not squatting
-            and self.reaches_floor(rep, False)
-        ):
-            self._floor_set = True  # the first rep began by setting up at the weight
+        if self._pulled_from_floor(rep):
+            self._floor_set = True
             rep = replace(rep, floor_set=True)
         if self._floor_set:
             self._floor_rep = rep
             return None  # a pull is a rep once the lifter lowers again
         return self._accept(rep)
+
+    def _pulled_from_floor(self, rep: RepWindow) -> bool:
+        """Whether ``rep``, just locked out, shows the set is pulled from the floor: it
+        is the first and began by setting up at the weight (a pause at the bottom with
+        the hips dropped toward the knees and the trunk bent over it), or the first set
+        up squatted and this one is a pull.
+
+        A set-up squatted at the weight (the trunk upright, under ``floor_rep_trunk_deg``)
+        looks like a squat paused at its bottom; the reps after it tell them apart: a
+        pull from the floor bends the trunk over the weight with the hips dropped, which
+        no RDL does (its hips stay high) and a squat does not (its trunk stays upright).
+        """
+        if self._floor_set or self.reaches_floor is None:
+            return False
+        th = self.th
+        pull = rep.peak_deg >= th.floor_rep_trunk_deg
+        if self._reps == 0:
+            paused_low = rep.bottom_pause_s >= th.floor_setup_pause_s and self.reaches_floor(
+                rep, False
+            )
+            self._squatted_start = paused_low and not pull
+            return paused_low and pull
+        return self._squatted_start and pull and self.reaches_floor(rep, False)
 
     def _window(self, lockout_s: float, steady: bool) -> RepWindow:
         # A squat that stood up no straighter than its bottom bottomed where the hips did.
