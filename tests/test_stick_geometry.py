@@ -285,3 +285,25 @@ def test_a_held_stick_is_looked_for_where_it_was_before_a_line_elsewhere_replace
     monkeypatch.setattr(track, "detect_stick", detect)
     seen = [tracker.update(image, pose_of(FRONT), (12 + i) / 30) for i in range(16)]
     assert all(s is not None and abs((s.y1 + s.y2) / 2 - 165) < 6 for s in seen)
+
+
+def test_a_first_sighting_missed_on_the_next_look_does_not_set_the_length() -> None:
+    """A first sighting that the next look does not find again is not shown until one
+    finds it, and its length is not kept either: the stick found then is as long as it
+    is seen (before, a long first sighting stretched it)."""
+    tracker = StickTracker(every=8)
+    seen = []
+    for i in range(12):
+        if i == 0:
+            image = rod(background(1), (125, 165), (395, 165), 3.2)
+        elif i < 6:
+            image = background(1)
+        else:
+            image = rod(background(1), (125, 165), (355, 165), 3.2)
+        seen.append(tracker.update(image, pose_of(FRONT), i / 30))
+    assert seen[0] is not None
+    assert seen[0].x2 > 385  # found long at first
+    assert all(s is None for s in seen[4:8])  # missed on the next look: in doubt
+    last = seen[-1]
+    assert last is not None
+    assert abs(last.x2 - 355) < 12

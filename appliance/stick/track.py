@@ -261,6 +261,9 @@ class StickTracker:
             if pending is None or not _same(pending, seen, body_scale(body)):
                 return None  # looked at again on the next frame
         self._pending = None
+        if self._doubted:
+            # Seen once, then missed: that sighting was not shown, nor is its length kept.
+            self._lengths.clear()
         self._doubted = False
         anchor = _rides_with(body, seen.orientation)
         length = math.hypot(seen.x2 - seen.x1, seen.y2 - seen.y1)  # as seen, pixels
