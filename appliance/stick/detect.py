@@ -634,19 +634,18 @@ def look(
     best: tuple[float, Line] | None = None
     lines = merge_lines(in_band(patch.segments, band), scale, MERGE_GAP[band.hold])
     least = CANDIDATE_COVER * scale  # less seen than this: never a stick, however pushed
-    candidates = [line for line in lines if line.cover >= least][:CANDIDATES]
+    unfit: list[Line] = []  # candidates with no grey stripe along them
     warm = _warmth(patch, band)
-    for merged in candidates:
+    for merged in [line for line in lines if line.cover >= least][:CANDIDATES]:
         fitted = refit(patch, merged, scale)
         if fitted is None:
+            unfit.append(merged)
             continue
         found = _judge(patch, band, hold_band, fitted, body, scale, warm=warm, fitted=True)
         if found is not None and (best is None or found[0] > best[0]):
             best = found
-    # None a stick in grey: every candidate read the other ways (one with a grey stripe
-    # along it may be the back's outline beside the rod, the rod itself a step in grey).
     for other in _other_reads(patch, band, warm) if best is None else ():
-        for merged in candidates:
+        for merged in unfit:
             found = _judge(other, band, hold_band, merged, body, scale, warm=_warm_for(other, warm))
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
