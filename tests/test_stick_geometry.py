@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+import pytest
 
 from appliance.stick.body import body_of
 from appliance.stick.detect import band_for, body_scale, detect_stick
 from appliance.stick.track import StickTracker
-from appliance.types import KEYPOINT_INDEX, Pose
+from appliance.types import KEYPOINT_INDEX, Pose, Stick
 from tests.stick_render.rod import MATERIALS, draw_box, draw_rod, jpeg_round_trip
 
 Image = npt.NDArray[np.uint8]
@@ -239,3 +241,69 @@ def test_a_stick_rendered_slipping_in_a_hinge_toward_the_camera_is_a_slip() -> N
         ]
         assert all(s is not None for s in sticks)
         assert judge_frames(poses, sticks, seq.times) == {"slip"}, seed
+
+
+def test_a_stick_first_seen_long_is_measured_again_across_the_back() -> None:
+    """Across the back, a first sighting that ran on past the stick's end (into something
+    at its height: here the rod drawn 40 px longer on the first frames) is not its length
+    for the rest of the rep: two later sightings that agree on a shorter one outvote it
+    (before, every later sighting was put back to the first one's length)."""
+    tracker = StickTracker(every=8)
+    seen = []
+    for i in range(40):
+        end = 395 if i < 2 else 355
+        image = rod(background(1), (125, 165), (end, 165), 3.2)
+        seen.append(tracker.update(image, pose_of(FRONT), i / 30))
+    assert seen[0] is not None
+    assert seen[0].x2 > 385  # found long at first
+    last = seen[-1]
+    assert last is not None
+    assert abs(last.x1 - 125) < 12
+    assert abs(last.x2 - 355) < 12
+
+
+def test_a_held_stick_is_looked_for_where_it_was_before_a_line_elsewhere_replaces_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When following a held stick fails and the look over the hold's band finds another
+    line (a rail lower in the band, longer, scoring higher), the stick is looked for close
+    to where it was carried first: found there, it is kept (before, the rail replaced it
+    on the next look)."""
+    import appliance.stick.track as track
+
+    tracker = StickTracker(every=8)
+    image = rod(background(3), (105, 165), (375, 165), 3.2)
+    for i in range(12):
+        assert tracker.update(image, pose_of(FRONT), i / 30) is not None
+    rail = Stick(95.0, 215.0, 385.0, 215.0, 0.0, "across", 0.95)
+    real = track.detect_stick
+
+    def detect(*args: Any, **kwargs: Any) -> Stick | None:
+        return rail if kwargs.get("near") is None else real(*args, **kwargs)
+
+    monkeypatch.setattr(track, "follow", lambda *args, **kwargs: None)  # lost on a blur
+    monkeypatch.setattr(track, "detect_stick", detect)
+    seen = [tracker.update(image, pose_of(FRONT), (12 + i) / 30) for i in range(16)]
+    assert all(s is not None and abs((s.y1 + s.y2) / 2 - 165) < 6 for s in seen)
+
+
+def test_a_first_sighting_missed_on_the_next_look_does_not_set_the_length() -> None:
+    """A first sighting that the next look does not find again is not shown until one
+    finds it, and its length is not kept either: the stick found then is as long as it
+    is seen (before, a long first sighting stretched it)."""
+    tracker = StickTracker(every=8)
+    seen = []
+    for i in range(12):
+        if i == 0:
+            image = rod(background(1), (125, 165), (395, 165), 3.2)
+        elif i < 6:
+            image = background(1)
+        else:
+            image = rod(background(1), (125, 165), (355, 165), 3.2)
+        seen.append(tracker.update(image, pose_of(FRONT), i / 30))
+    assert seen[0] is not None
+    assert seen[0].x2 > 385  # found long at first
+    assert all(s is None for s in seen[4:8])  # missed on the next look: in doubt
+    last = seen[-1]
+    assert last is not None
+    assert abs(last.x2 - 355) < 12

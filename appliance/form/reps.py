@@ -270,7 +270,7 @@ class RepDetector:
         """Whether ``rep``, just locked out, shows the set is pulled from the floor: it
         is the first and began by setting up at the weight (a pause at the bottom with
         the hips dropped toward the knees and the trunk bent over it), or the first set
-        up squatted and this one is a pull.
+        up squatted and this one is a pull (``floor_pull_after_squat_deg``).
 
         A set-up squatted at the weight (the trunk upright, under ``floor_rep_trunk_deg``)
         looks like a squat paused at its bottom; the reps after it tell them apart: a
@@ -287,7 +287,11 @@ class RepDetector:
             )
             self._squatted_start = paused_low and not pull
             return paused_low and pull
-        return self._squatted_start and pull and self.reaches_floor(rep, False)
+        return (
+            self._squatted_start
+            and rep.peak_deg >= th.floor_pull_after_squat_deg
+            and self.reaches_floor(rep, False)
+        )
 
     def _window(self, lockout_s: float, steady: bool) -> RepWindow:
         # A squat that stood up no straighter than its bottom bottomed where the hips did.

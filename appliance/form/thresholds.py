@@ -54,6 +54,11 @@ class Thresholds:
     # of a floor set goes down to the weight: this far, or, squatted, with the hips
     # dropped as above. A lean at the top of a pull (real: 26-29°, knees straight) is none.
     floor_rep_trunk_deg: float = 40.0
+    # After a first rep that set up squatted (paused, hips dropped, trunk under the above),
+    # a later rep shows the set is from the floor when it bends the trunk past this with
+    # the hips dropped: a floor pull's own 45-60° (synthetic pulls read 49-75°), where
+    # squats read up to 41-42° side-on or oblique (47° from the mirror's camera once).
+    floor_pull_after_squat_deg: float = 45.0
     # A squatted rep may begin and end with the trunk as inclined as at its bottom (a squat
     # that never locks out comes up to a trunk 20-35° forward, where its bottom kept it
     # 28-38°): the hips sinking from over the second share of their standing height above

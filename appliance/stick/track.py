@@ -9,21 +9,22 @@ Holding a stick, it follows it every ``every`` frames: close to where the body c
 it, without the line detector (``detect.follow``, a few profiles of a thin strip); after
 ``FOLLOW_TRIES`` failed follows in a row (two frames apart) it looks over the hold's
 whole band with the line detector. A line found there, away from the stick held, replaces
-it only when it is confident and the next look finds it again. A first sighting of low
-confidence is looked at again on the next frame and kept only when it is there again; a
-new stick is looked at every ``CONFIRM_EVERY`` frames until it has been seen
-``CONFIRMED`` times (a chance line is carried for a few frames at most, and a room's edge
-is told as soon as the body has moved across it); a stick seen once and missed on the
-next look is not shown, and dropped unless the look after finds it; one seen twice or
-more is carried over missed looks for up to ``hold_s`` seconds. Between looks the tracker
-carries the last stick along with the body, marked ``tracked``, rigid (its length does not
-change): held across the back it moves with the elbows; held along the spine it moves
-with the hips and turns with the line from the hips to the back of the head. A held
-stick whose line stays where it was in the picture while the body moved square to it by
-``ROOM_MOVE`` is an edge of the room: dropped, and that line is not taken again for
-``ROOM_S`` seconds. The body's scale is taken as at least ``detect.SIZE_KEPT`` of the
-largest seen in the last ``SIZE_S`` seconds (a hinge toward the camera shortens the torso
-in the picture), unless the scale falls under ``SIZE_LOST`` of it (another person).
+it only when the stick is not found close to where it was carried, the line is confident
+and the next look finds it again. A first sighting of low confidence is looked at again
+on the next frame and kept only when it is there again; a new stick is looked at every
+``CONFIRM_EVERY`` frames until it has been seen ``CONFIRMED`` times (a chance line is
+carried for a few frames at most, and a room's edge is told as soon as the body has moved
+across it); a stick seen once and missed on the next look is not shown, and dropped
+unless the look after finds it; one seen twice or more is carried over missed looks for
+up to ``hold_s`` seconds. Between looks the tracker carries the last stick along with the
+body, marked ``tracked``, rigid (its length does not change): held across the back it
+moves with the elbows; held along the spine it moves with the hips and turns with the
+line from the hips to the back of the head. A held stick whose line stays where it was in
+the picture while the body moved square to it by ``ROOM_MOVE`` is an edge of the room:
+dropped, and that line is not taken again for ``ROOM_S`` seconds. The body's scale is
+taken as at least ``detect.SIZE_KEPT`` of the largest seen in the last ``SIZE_S`` seconds
+(a hinge toward the camera shortens the torso in the picture), unless the scale falls
+under ``SIZE_LOST`` of it (another person).
 """
 
 from __future__ import annotations
@@ -106,6 +107,15 @@ LENGTH_SIGHTINGS = 4
 SHORT = 0.08
 """A sighting this much (of the stick's length) shorter than the stick is put at its
 length (``StickTracker._full_length``)."""
+
+REMEASURE_HOLDS = ("across",)
+"""Holds whose stick's length is taken anew when two sightings in a row agree (within
+``SHORT``) on a length more than ``SHORT`` under the one held (``StickTracker._remeasure``).
+Across the back the stick's ends stand out against the room past the elbows, so a longer
+sighting that two later ones contradict ran on into something at its height (a first
+sighting found long was carried long for the rest of its rep). Along the spine the ends lie
+on the body's outline (the hips, the head), where the stripe fades frame after frame: there
+sightings that agree on a shorter length are the fading, and the stick keeps its length."""
 
 
 Frame = tuple[Point, Point, Point]
@@ -251,8 +261,12 @@ class StickTracker:
             if pending is None or not _same(pending, seen, body_scale(body)):
                 return None  # looked at again on the next frame
         self._pending = None
+        if self._doubted:
+            # Seen once, then missed: that sighting was not shown, nor is its length kept.
+            self._lengths.clear()
         self._doubted = False
         anchor = _rides_with(body, seen.orientation)
+        length = math.hypot(seen.x2 - seen.x1, seen.y2 - seen.y1)  # as seen, pixels
         self._sightings += 1
         if self._last is None or self._first is None:
             self._first = (seen, anchor)
@@ -263,8 +277,10 @@ class StickTracker:
             self.reset()
             return None
         elif self._last.orientation == seen.orientation:
+            if seen.orientation in REMEASURE_HOLDS:
+                self._remeasure(length)
             seen = self._full_length(seen, body, t_s, image.shape[1], image.shape[0])
-        self._lengths.append(math.hypot(seen.x2 - seen.x1, seen.y2 - seen.y1))
+        self._lengths.append(length)  # as seen: a length put back is no sighting of it
         # A new stick is looked at again soon: a chance line is dropped, and a room's edge
         # the body moves across is told, within a few frames.
         soon = self._sightings < CONFIRMED
@@ -274,12 +290,25 @@ class StickTracker:
         self._last, self._last_seen_s, self._rel = seen, t_s, rel
         return seen
 
+    def _remeasure(self, length: float) -> None:
+        """Forget the longer lengths held when this sighting (``length`` pixels) and the
+        one before it agree within ``SHORT`` on a length more than ``SHORT`` under the
+        longest held: two sightings outvote one that ran on into something."""
+        if not self._lengths:
+            return
+        last = self._lengths[-1]
+        under = (1.0 - SHORT) * max(self._lengths)
+        if length < under and last < under and abs(length - last) <= SHORT * max(length, last):
+            self._lengths.clear()
+            self._lengths.append(last)
+
     def _full_length(self, seen: Stick, body: Body, t_s: float, width: int, height: int) -> Stick:
         """``seen`` at the stick's length when one end fell short: a stick does not change
         its length, and where the stripe fades (a pale rod over a pale wall, a dark one
         over a dark shirt) its seen part stops short of its end far more often than it
-        runs past it. The length is the longest of the last ``LENGTH_SIGHTINGS``; the end
-        that fell further inside the stick carried to this frame is moved out, never
+        runs past it. The length is the longest of the last ``LENGTH_SIGHTINGS`` as they
+        were seen (across the back, outvoted by two shorter ones: ``_remeasure``); the
+        end that fell further inside the stick carried to this frame is moved out, never
         past the frame's edge."""
         if not self._lengths:
             return seen
@@ -334,6 +363,14 @@ class StickTracker:
             found = detect_stick(
                 image, pose, self.method, holds, ACROSS_MAX_SLID, size=self._size(), held=True
             )
+            if found is not None and near is not None and not _same(near, found, body_scale(body)):
+                # A line elsewhere in the band: first the held stick looked for close to
+                # where it was carried (one the follow lost on a blurred frame scores under
+                # a longer line the band's lower reach takes in, and would be replaced).
+                again = detect_stick(image, pose, self.method, holds, ACROSS_MAX_SLID, near=near,
+                                     size=self._size(), held=True)  # fmt: skip
+                if again is not None:
+                    return again, "look"
             return found, "look"
         if self._pending is not None:
             holds = (self._pending.orientation,)
