@@ -193,6 +193,31 @@ def test_a_lifter_who_sets_up_squatting_at_the_weight_has_pull_one_counted_and_c
     assert_named_on_exactly(result, "squatting", squats)
 
 
+@pytest.mark.parametrize(
+    "view",
+    [
+        "side",
+        pytest.param("front", marks=known(
+            "the mirror's camera reads a mildly squatted trunk (38°) at 45° and more on 3 of "
+            "these 10 sets, as bent over the weight as a floor pull's set-up: the set is "
+            "taken for one from the floor and its last rep waits for a lowering"
+        )),
+    ],
+)  # fmt: skip
+def test_a_lifter_who_pauses_a_mildly_squatted_first_rep_then_hinges_has_every_rep_counted(
+    view: str,
+) -> None:
+    # A mild squat's trunk (38°) reads up to about 41° side-on: under a floor pull's 45°.
+    squat = {1: frozenset({"squatting"})}
+    for seed in range(174, 184):
+        result = run(
+            f"{view}_set", seed, view=view, load="kettlebell", style="rdl", reps=3,
+            faults=squat, severity="mild",
+            tempo=Tempo(descent_s=1.8, bottom_s=1.4, ascent_s=1.2, top_s=1.0),
+        )  # fmt: skip
+        assert result.counted == 3, describe(result)
+
+
 def test_flat_backs_seen_by_a_side_camera_low_on_the_floor_are_never_called_rounded() -> None:
     # From 0.62 m the camera looks up at the bent-over torso: it reads a little short and
     # the head a few degrees low, which alone is no rounding (2 of these 60 reps were).

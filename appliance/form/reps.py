@@ -269,10 +269,10 @@ class RepDetector:
     def _pulled_from_floor(self, rep: RepWindow) -> bool:
         """Whether ``rep``, just locked out, shows the set is pulled from the floor: it
         is the first and began by setting up at the weight (a pause at the bottom with
-        the hips dropped toward the knees and the trunk bent over it), or the first set
-        up squatted and this one is a pull (``floor_pull_after_squat_deg``).
+        the hips dropped toward the knees and the trunk bent over it past
+        ``floor_pull_trunk_deg``), or the first set up squatted and this one is a pull.
 
-        A set-up squatted at the weight (the trunk upright, under ``floor_rep_trunk_deg``)
+        A set-up squatted at the weight (the trunk upright, under ``floor_pull_trunk_deg``)
         looks like a squat paused at its bottom; the reps after it tell them apart: a
         pull from the floor bends the trunk over the weight with the hips dropped, which
         no RDL does (its hips stay high) and a squat does not (its trunk stays upright).
@@ -280,18 +280,14 @@ class RepDetector:
         if self._floor_set or self.reaches_floor is None:
             return False
         th = self.th
-        pull = rep.peak_deg >= th.floor_rep_trunk_deg
+        pull = rep.peak_deg >= th.floor_pull_trunk_deg
         if self._reps == 0:
             paused_low = rep.bottom_pause_s >= th.floor_setup_pause_s and self.reaches_floor(
                 rep, False
             )
             self._squatted_start = paused_low and not pull
             return paused_low and pull
-        return (
-            self._squatted_start
-            and rep.peak_deg >= th.floor_pull_after_squat_deg
-            and self.reaches_floor(rep, False)
-        )
+        return self._squatted_start and pull and self.reaches_floor(rep, False)
 
     def _window(self, lockout_s: float, steady: bool) -> RepWindow:
         # A squat that stood up no straighter than its bottom bottomed where the hips did.

@@ -49,16 +49,17 @@ class Thresholds:
     # RDLs, squatting ones too, 0.89-0.99: the middle of that gap.
     floor_setup_pause_s: float = 1.0
     floor_setup_hip_drop: float = 0.75
-    # A set-up bends the trunk past this over the weight (floor pulls 45-60°; real ones
-    # read 55-90°), where a squat paused at the bottom stays under it (25-38°). Every rep
-    # of a floor set goes down to the weight: this far, or, squatted, with the hips
-    # dropped as above. A lean at the top of a pull (real: 26-29°, knees straight) is none.
+    # Every rep of a floor set goes down to the weight (floor pulls 45-60°; real ones read
+    # 55-90°): this far, or, squatted, with the hips dropped as above. A lean at the top
+    # of a pull (real: 26-29°, knees straight) is none.
     floor_rep_trunk_deg: float = 40.0
-    # After a first rep that set up squatted (paused, hips dropped, trunk under the above),
-    # a later rep shows the set is from the floor when it bends the trunk past this with
-    # the hips dropped: a floor pull's own 45-60° (synthetic pulls read 49-75°), where
-    # squats read up to 41-42° side-on or oblique (47° from the mirror's camera once).
-    floor_pull_after_squat_deg: float = 45.0
+    # A first rep paused at the bottom with the hips dropped is a set-up at the weight when
+    # it bends the trunk past this: a floor pull's own 45-60° (synthetic pulls read 43-75°),
+    # where a squat paused the same way reads up to 41-42° side-on or oblique (47° once
+    # from the mirror's camera). Short of it the set-up may be squatted: a later rep past
+    # it with the hips dropped (a pull; no RDL drops the hips) shows the set is from the
+    # floor, from then on.
+    floor_pull_trunk_deg: float = 45.0
     # A squatted rep may begin and end with the trunk as inclined as at its bottom (a squat
     # that never locks out comes up to a trunk 20-35° forward, where its bottom kept it
     # 28-38°): the hips sinking from over the second share of their standing height above
