@@ -307,3 +307,40 @@ def test_a_first_sighting_missed_on_the_next_look_does_not_set_the_length() -> N
     last = seen[-1]
     assert last is not None
     assert abs(last.x2 - 355) < 12
+
+
+def scaled(points: Points, factor: float, centre: tuple[float, float]) -> Points:
+    """The keypoints shrunk (or grown) by ``factor`` about ``centre`` (pixels)."""
+    cx, cy = centre
+    return {k: (cx + (x - cx) * factor, cy + (y - cy) * factor) for k, (x, y) in points.items()}
+
+
+def test_a_held_stick_is_dropped_when_the_body_s_scale_jumps() -> None:
+    """A cut of the video to a wide shot: the body's scale falls to 0.55 of the one the
+    stick was held at (above ``SIZE_LOST``, so the scale kept was not forgotten), while a
+    bar at the height where the stick was stays in the picture (a racked bar). The stick
+    is let go and the bar, 4.9 torsos long in the new scale, is not taken for one (before,
+    it was carried on and found again at the old scale). The body's scale is the median of
+    the last frames', so the stick is let go on the third frame after the cut."""
+    tracker = StickTracker(every=8)
+    image = rod(background(1), (105, 165), (375, 165), 3.2)
+    for i in range(12):
+        assert tracker.update(image, pose_of(FRONT), i / 30) is not None
+    wide = pose_of(scaled(FRONT, 0.55, (240.0, 200.0)))
+    seen = [tracker.update(image, wide, (12 + i) / 30) for i in range(20)]
+    assert all(s is None for s in seen[2:])
+
+
+def test_a_hinge_toward_the_camera_keeps_the_held_stick() -> None:
+    """Seen from the front, a hinge shortens the body in the picture (to 0.7 of standing
+    here, as a deep one does): the stick held across the elbows is kept throughout, never
+    let go and found anew."""
+    tracker = StickTracker(every=8)
+    first = None
+    for i in range(40):
+        k = 1.0 - 0.3 * math.sin(math.pi * i / 39)  # standing, down to 0.7, standing
+        y = 200 + (165 - 200) * k
+        image = rod(background(1), (240 - 135 * k, y), (240 + 135 * k, y), 3.2)
+        assert tracker.update(image, pose_of(scaled(FRONT, k, (240.0, 200.0))), i / 30)
+        first = first or tracker._first
+        assert tracker._first is first, i  # the stick first seen is the one held

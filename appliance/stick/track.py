@@ -24,12 +24,16 @@ the picture while the body moved square to it by ``ROOM_MOVE`` is an edge of the
 dropped, and that line is not taken again for ``ROOM_S`` seconds. The body's scale is
 taken as at least ``detect.SIZE_KEPT`` of the largest seen in the last ``SIZE_S`` seconds
 (a hinge toward the camera shortens the torso in the picture), unless the scale falls
-under ``SIZE_LOST`` of it (another person).
+under ``SIZE_LOST`` of it (another person). A held stick is let go when the body's scale
+(the median of the last few frames') jumps out of what a lifter's own movement makes of
+the scale it was last seen at (``SCALE_JUMP_LOW``/``HIGH``): a cut of the video, another
+person stepping in.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from dataclasses import replace
 
@@ -76,6 +80,21 @@ SIZE_LOST = 0.5
 turn takes the scale (the torso, or 1.3 x the shoulders' spread) below about 0.7 of
 standing, so that was another person, or the pose model's slip on a frame or two."""
 
+SCALE_FRAMES = 5
+"""Frames whose median body scale is the body's scale for ``SCALE_JUMP_LOW``/``HIGH``: the
+pose model's slip on a frame or two (a shoulder put on the wrong side) does not move it."""
+
+SCALE_JUMP_LOW = 0.6
+SCALE_JUMP_HIGH = 1.8
+"""A held stick is dropped when the body's scale (the median over the last ``SCALE_FRAMES``
+frames of the torso, or 1.3 x the shoulders' spread, pixels) falls under ``SCALE_JUMP_LOW``
+or rises over ``SCALE_JUMP_HIGH`` of that scale when the stick was last seen: a cut of the
+video or another person stepping in. A lifter's own hinge, turn or step kept it within
+0.85-1.31 of it while a stick was held on the tuning renders (a hinge seen from the front
+shortens the torso, but the shoulders' spread holds the scale; once 1.67, the pose
+model's first frames of a clip growing into the lifter); the limits leave a margin of 1.4
+times either way of 0.85-1.31. A cut to a wide shot (``good010``) takes it to 0.39-0.46."""
+
 ROOM_S = 3.0
 """Seconds a line found fixed in the room is not taken for a stick again."""
 
@@ -109,8 +128,9 @@ SHORT = 0.08
 length (``StickTracker._full_length``)."""
 
 REMEASURE_HOLDS = ("across",)
-"""Holds whose stick's length is taken anew when two sightings in a row agree (within
-``SHORT``) on a length more than ``SHORT`` under the one held (``StickTracker._remeasure``).
+"""Holds whose stick's length is kept from its sightings as seen (not as put back to the
+length held) and taken anew when two sightings in a row agree (within ``SHORT``) on a
+length more than ``SHORT`` under the one held (``StickTracker._remeasure``).
 Across the back the stick's ends stand out against the room past the elbows, so a longer
 sighting that two later ones contradict ran on into something at its height (a first
 sighting found long was carried long for the rest of its rep). Along the spine the ends lie
@@ -163,6 +183,7 @@ class StickTracker:
         self.follows = 0  # ... of them where following the stick held found it
         self._room: list[tuple[Stick, float]] = []  # lines fixed in the room, until when
         self._sizes: deque[tuple[float, float]] = deque()  # (time, body scale) lately
+        self._recent: deque[float] = deque(maxlen=SCALE_FRAMES)  # last frames' scales, px
         self.reset()
 
     def reset(self) -> None:
@@ -180,6 +201,7 @@ class StickTracker:
         self._misses = 0  # looks in a row that found nothing
         self._turn = False
         self._lengths: deque[float] = deque(maxlen=LENGTH_SIGHTINGS)  # lately seen, pixels
+        self._held_size = 0.0  # the body scale kept when the stick was last seen, pixels
 
     @property
     def orientation(self) -> str | None:
@@ -208,6 +230,15 @@ class StickTracker:
         self._sizes.append((t_s, size))
         while self._sizes[0][0] < t_s - SIZE_S:
             self._sizes.popleft()
+        self._recent.append(size)
+        now = statistics.median(self._recent)  # the body's scale, pixels
+        if self._last is not None and _scale_jumped(now, self._held_size):
+            # A cut or another person: neither the stick nor the scales kept are theirs.
+            self.reset()
+            self._sizes.clear()
+            self._sizes.append((t_s, size))
+            self._recent.clear()
+            self._recent.append(size)
         if self._wait > 0:
             self._wait -= 1
             return self._report(body, t_s)
@@ -261,8 +292,9 @@ class StickTracker:
             if pending is None or not _same(pending, seen, body_scale(body)):
                 return None  # looked at again on the next frame
         self._pending = None
-        if self._doubted:
-            # Seen once, then missed: that sighting was not shown, nor is its length kept.
+        if self._doubted and seen.orientation in REMEASURE_HOLDS:
+            # Seen once, then missed: that sighting was not shown, nor is its length kept
+            # (across; along the spine a stick found again is mostly one whose ends faded).
             self._lengths.clear()
         self._doubted = False
         anchor = _rides_with(body, seen.orientation)
@@ -280,7 +312,11 @@ class StickTracker:
             if seen.orientation in REMEASURE_HOLDS:
                 self._remeasure(length)
             seen = self._full_length(seen, body, t_s, image.shape[1], image.shape[0])
-        self._lengths.append(length)  # as seen: a length put back is no sighting of it
+        if seen.orientation not in REMEASURE_HOLDS:
+            # Along the spine the ends fade on the body's outline frame after frame: a
+            # sighting put back to the length held keeps it (as seen, it would wear away).
+            length = math.hypot(seen.x2 - seen.x1, seen.y2 - seen.y1)
+        self._lengths.append(length)  # across, as seen: a length put back is no sighting
         # A new stick is looked at again soon: a chance line is dropped, and a room's edge
         # the body moves across is told, within a few frames.
         soon = self._sightings < CONFIRMED
@@ -288,6 +324,7 @@ class StickTracker:
         frame = body_frame(body, seen.orientation)
         rel = (to_body(frame, seen.x1, seen.y1), to_body(frame, seen.x2, seen.y2))
         self._last, self._last_seen_s, self._rel = seen, t_s, rel
+        self._held_size = statistics.median(self._recent)
         return seen
 
     def _remeasure(self, length: float) -> None:
@@ -306,8 +343,8 @@ class StickTracker:
         """``seen`` at the stick's length when one end fell short: a stick does not change
         its length, and where the stripe fades (a pale rod over a pale wall, a dark one
         over a dark shirt) its seen part stops short of its end far more often than it
-        runs past it. The length is the longest of the last ``LENGTH_SIGHTINGS`` as they
-        were seen (across the back, outvoted by two shorter ones: ``_remeasure``); the
+        runs past it. The length is the longest of the last ``LENGTH_SIGHTINGS`` (across
+        the back as they were seen, and outvoted by two shorter ones: ``_remeasure``); the
         end that fell further inside the stick carried to this frame is moved out, never
         past the frame's edge."""
         if not self._lengths:
@@ -439,6 +476,12 @@ def _rides_with(body: Body, hold: str) -> Point:
         return body.hips
     a, b = across_anchor(body), body.shoulders  # two points: less of one keypoint's error
     return ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+
+
+def _scale_jumped(size: float, held: float) -> bool:
+    """Whether the body's scale now (``size`` pixels) is out of what a lifter's own movement
+    makes of ``held`` (the scale when the stick was last seen, pixels; 0: none)."""
+    return held > 0.0 and not SCALE_JUMP_LOW * held <= size <= SCALE_JUMP_HIGH * held
 
 
 def _fixed_in_room(first: tuple[Stick, Point], seen: Stick, anchor: Point, scale: float) -> bool:
