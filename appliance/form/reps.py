@@ -103,6 +103,7 @@ class RepDetector:
         self._floor_rep: RepWindow | None = None
         self._floor_set = False
         self._squatted_start = False  # the first rep paused low with the trunk upright
+        self._first_peak_deg = 0.0  # how far the first rep inclined the trunk (degrees)
         self.floor_at_first_sight = False  # the floor set was called on the first frames
         self._reps = 0
         self.last_t: float | None = None
@@ -270,7 +271,9 @@ class RepDetector:
         """Whether ``rep``, just locked out, shows the set is pulled from the floor: it
         is the first and began by setting up at the weight (a pause at the bottom with
         the hips dropped toward the knees and the trunk bent over it past
-        ``floor_pull_trunk_deg``), or the first set up squatted and this one is a pull.
+        ``floor_pull_trunk_deg``), or the first set up squatted and this one is a pull:
+        past that, or past ``floor_rep_trunk_deg`` and well past the first rep's trunk
+        (``floor_pull_past_setup_deg``).
 
         A set-up squatted at the weight (the trunk upright, under ``floor_pull_trunk_deg``)
         looks like a squat paused at its bottom; the reps after it tell them apart: a
@@ -286,8 +289,13 @@ class RepDetector:
                 rep, False
             )
             self._squatted_start = paused_low and not pull
+            self._first_peak_deg = rep.peak_deg
             return paused_low and pull
-        return self._squatted_start and pull and self.reaches_floor(rep, False)
+        bent_over = pull or (
+            rep.peak_deg >= th.floor_rep_trunk_deg
+            and rep.peak_deg >= self._first_peak_deg + th.floor_pull_past_setup_deg
+        )
+        return self._squatted_start and bent_over and self.reaches_floor(rep, False)
 
     def _window(self, lockout_s: float, steady: bool) -> RepWindow:
         # A squat that stood up no straighter than its bottom bottomed where the hips did.

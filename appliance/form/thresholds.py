@@ -60,6 +60,10 @@ class Thresholds:
     # it with the hips dropped (a pull; no RDL drops the hips) shows the set is from the
     # floor, from then on.
     floor_pull_trunk_deg: float = 45.0
+    # ... or past ``floor_rep_trunk_deg`` and this much past the first rep's trunk: a pull
+    # after a squatted set-up bends 15-25° more than it did (one read 44.9° after 30°),
+    # where a squat paused like the first reads about the same (38.3° then 39.0°).
+    floor_pull_past_setup_deg: float = 10.0
     # A squatted rep may begin and end with the trunk as inclined as at its bottom (a squat
     # that never locks out comes up to a trunk 20-35° forward, where its bottom kept it
     # 28-38°): the hips sinking from over the second share of their standing height above
