@@ -102,8 +102,9 @@ class RepDetector:
         self._hold_since: float | None = None
         self._floor_rep: RepWindow | None = None
         self._floor_set = False
-        self._squatted_start = False  # the first rep paused low with the trunk upright
-        self._first_peak_deg = 0.0  # how far the first rep inclined the trunk (degrees)
+        # The first rep's trunk (degrees) when it paused low with the trunk upright (a
+        # squatted set-up, or a squat paused at its bottom: the reps after it tell).
+        self._squatted_start_deg: float | None = None
         self.floor_at_first_sight = False  # the floor set was called on the first frames
         self._reps = 0
         self.last_t: float | None = None
@@ -288,14 +289,15 @@ class RepDetector:
             paused_low = rep.bottom_pause_s >= th.floor_setup_pause_s and self.reaches_floor(
                 rep, False
             )
-            self._squatted_start = paused_low and not pull
-            self._first_peak_deg = rep.peak_deg
+            self._squatted_start_deg = rep.peak_deg if paused_low and not pull else None
             return paused_low and pull
+        if self._squatted_start_deg is None:
+            return False
         bent_over = pull or (
             rep.peak_deg >= th.floor_rep_trunk_deg
-            and rep.peak_deg >= self._first_peak_deg + th.floor_pull_past_setup_deg
+            and rep.peak_deg >= self._squatted_start_deg + th.floor_pull_past_setup_deg
         )
-        return self._squatted_start and bent_over and self.reaches_floor(rep, False)
+        return bent_over and self.reaches_floor(rep, False)
 
     def _window(self, lockout_s: float, steady: bool) -> RepWindow:
         # A squat that stood up no straighter than its bottom bottomed where the hips did.
