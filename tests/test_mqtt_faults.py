@@ -78,6 +78,8 @@ def test_bad_commands_change_nothing_and_crash_nothing(
     frames_before: list[int] = []
     # Left on the broker before the mirror came: a command is said once, never replayed.
     watcher.send(topics.command("mode"), "deadlift", retain=True)
+    # Held by the broker before the mirror subscribes: the watcher hears it back from there.
+    watcher.wait_for(topics.command("mode"), "deadlift")
 
     def attack(loop: LiveLoop) -> None:
         watcher.wait_for(topics.state("mode"), "drill")
