@@ -6,6 +6,7 @@ buttons' control events for the session as it is, and the discovery configs' sha
 from __future__ import annotations
 
 import json
+import logging
 from types import SimpleNamespace
 
 import pytest
@@ -68,6 +69,18 @@ def test_the_gate_queues_at_most_what_the_inbox_holds() -> None:
     assert [c.value for c in inbox.take_all()] == ["deadlift", "drill", "deadlift"]
     assert inbox.take_all() == []
     assert (gate.accepted, gate.ignored) == (4, 1)
+
+
+def test_a_flood_that_lets_one_command_through_still_counts_every_dropped_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    times = iter([0.0] * 8 + [0.6] + [0.61] * 4)  # 5 pass, 3 dropped, 1 refilled, 4 dropped
+    gate = CommandGate(TOPICS, Inbox(), lambda: next(times))
+    with caplog.at_level(logging.WARNING, logger="hinge_mirror.mqtt"):
+        for _ in range(13):
+            gate.receive("hinge-mirror/m1/mode/set", b"drill", False)
+    assert (gate.accepted, gate.dropped) == (6, 7)
+    assert "commands slowed down; 3 were dropped" in caplog.text  # one line per burst
 
 
 def session(state: str = "idle", progress: object = None) -> SimpleNamespace:

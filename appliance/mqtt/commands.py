@@ -112,22 +112,25 @@ class CommandGate:
         self.inbox = inbox
         self.clock = clock
         self.limit = limit or RateLimit()
+        # Totals since start (messages); the drop count also runs per burst, for its log line.
         self.dropped = 0
         self.ignored = 0
         self.accepted = 0
+        self._dropped_in_burst = 0
 
     def receive(self, topic: str, payload: bytes, retained: bool) -> None:
         """Check one message; queue its command, or log why not."""
         if not self.limit.allow(self.clock()):
-            if self.dropped == 0:
+            if self._dropped_in_burst == 0:
                 log.warning(
                     "mqtt: commands are coming too fast; dropping them until they slow down"
                 )
+            self._dropped_in_burst += 1
             self.dropped += 1
             return
-        if self.dropped:
-            log.warning("mqtt: commands slowed down; %d were dropped", self.dropped)
-            self.dropped = 0
+        if self._dropped_in_burst:
+            log.warning("mqtt: commands slowed down; %d were dropped", self._dropped_in_burst)
+            self._dropped_in_burst = 0
         parsed = parse_command(self.topics, topic, payload, retained)
         if isinstance(parsed, str):
             self.ignored += 1
