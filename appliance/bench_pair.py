@@ -4,7 +4,10 @@ Both recordings go through what the live loop does with two cameras: every front
 through its pose model, the fused evaluator (``appliance.fusion.PairedEvaluator``) and the
 cue policy; side frames (on the front's clock, ``--side-offset``) through their own pose
 model and evaluator, at most ``--side-fps`` of them a second (default ``[camera.side]
-fps``: 15), the rest skipped as the loop skips them (``appliance.live.side``).
+fps``: 15), the rest skipped as the loop skips them (``appliance.live.side``). In the live
+loop's order too: a front frame's pose, the poses of the side frames taken up to it, their
+verdicts, then the front frame's (the verdicts run one after another, the second with
+the evaluator's code still in the processor's caches).
 
 Prints per camera: frames, the rate it was processed at (frames per second of wall time),
 per-stage median and p95 (milliseconds) and its ratio of the per-frame cost excluding
@@ -21,12 +24,15 @@ import statistics
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance.bench import AFTER_DECODE
 from appliance.errors import BadInput
 from appliance.percentiles import p95
 from appliance.types import Frame
+
+if TYPE_CHECKING:
+    from appliance.pose import StageTimes
 
 _GAP_SLACK = 0.8  # as appliance.live.side: a frame is due when 80% of 1/fps has passed
 STAGES_ONE_CAMERA = ("decode", *AFTER_DECODE)
@@ -155,45 +161,73 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
         warmup = args.warmup
         last_side_t: float | None = None
         last_front_t: float | None = None
+        waiting: list[tuple[Frame, float]] = []  # side frames due (and their decode, s)
         start = time.perf_counter()
         for camera, frame in frames:
-            camera = "front" if camera == FRONT else "side"
-            times = result.cameras[camera]
-            if camera == "front":
-                last_front_t = frame.t_s
-            elif last_front_t is not None and frame.t_s > last_front_t + 1.0:
-                break  # the front recording is over (frames come in time order)
-            if camera == "side":
+            if camera != FRONT:
+                if last_front_t is not None and frame.t_s > last_front_t + 1.0:
+                    break  # the front recording is over (frames come in time order)
                 if last_side_t is not None and frame.t_s - last_side_t < min_gap_s:
-                    times.skipped += 1
+                    result.cameras["side"].skipped += 1
+                else:
+                    last_side_t = frame.t_s
+                    waiting.append((frame, decode["side"][-1]))
+                continue
+            last_front_t = frame.t_s
+            # The live loop's order (appliance.live.loop): the front frame's pose, the poses
+            # of the side frames taken up to it, their verdicts, then the front's verdict.
+            front_pose = pose_of(frame, estimators["front"])
+            front_stages = estimators["front"].last_times
+            side_poses = []
+            for side_frame, side_decode_s in waiting:
+                side_pose = pose_of(side_frame, estimators["side"])
+                side_poses.append(
+                    (side_frame, side_decode_s, side_pose, estimators["side"].last_times)
+                )
+            waiting.clear()
+            for side_frame, side_decode_s, side_pose, side_stages in side_poses:
+                t1 = time.perf_counter()
+                evaluator.update_side(side_pose, side_frame.t_s)
+                evaluate_s = time.perf_counter() - t1
+                if warmup > 0:
+                    warmup -= 1
+                    start = time.perf_counter()
                     continue
-                last_side_t = frame.t_s
-            estimator = estimators[camera]
-            pose = pose_of(frame, estimator)
+                times = result.cameras["side"]
+                _note(times, side_stages, needs_estimator(side_frame), evaluate_s, side_decode_s)
             t1 = time.perf_counter()
-            if camera == "front":
-                policy.update(evaluator.update(pose, frame.t_s))
-            else:
-                evaluator.update_side(pose, frame.t_s)
+            policy.update(evaluator.update(front_pose, frame.t_s))
             evaluate_s = time.perf_counter() - t1
             if warmup > 0:
                 warmup -= 1
                 start = time.perf_counter()
                 continue
-            times.samples["decode"].append(decode[camera][-1] if decode[camera] else 0.0)
-            times.samples["evaluate"].append(evaluate_s)
-            if needs_estimator(frame):
-                stage = estimator.last_times
-                times.samples["preprocess"].append(stage.preprocess_s)
-                times.samples["inference"].append(stage.inference_s)
-                times.samples["postprocess"].append(stage.postprocess_s)
-            times.frames += 1
+            times = result.cameras["front"]
+            _note(times, front_stages, needs_estimator(frame), evaluate_s, decode["front"][-1])
             if args.frames is not None and result.cameras["front"].frames >= args.frames:
                 break
         result.wall_s = time.perf_counter() - start
     if result.cameras["front"].frames == 0:
         raise BadInput(f"{front_spec}: no frames to measure (after {args.warmup} warm-up frames)")
     return result
+
+
+def _note(
+    times: CameraTimes,
+    stages: StageTimes,
+    ran_model: bool,
+    evaluate_s: float,
+    decode_s: float,
+) -> None:
+    """Keep one measured frame's stage times (seconds) in ``times``; ``ran_model``: the
+    frame went through the pose model (not a keypoints file's)."""
+    times.samples["decode"].append(decode_s)
+    times.samples["evaluate"].append(evaluate_s)
+    if ran_model:
+        times.samples["preprocess"].append(stages.preprocess_s)
+        times.samples["inference"].append(stages.inference_s)
+        times.samples["postprocess"].append(stages.postprocess_s)
+    times.frames += 1
 
 
 def _timed(frames: Iterable[Frame], decode_s: list[float]) -> Iterator[Frame]:

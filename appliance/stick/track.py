@@ -283,7 +283,7 @@ class StickTracker:
             self._wait = (
                 RETRY - 1
                 if self._last is not None
-                else min(SEARCH_SLOWEST * self.every, self._misses) - 1
+                else 0
             )
             return self._carry(body, t_s)
         self._misses = 0
