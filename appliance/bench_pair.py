@@ -5,9 +5,10 @@ through its pose model, the fused evaluator (``appliance.fusion.PairedEvaluator`
 cue policy; side frames (on the front's clock, ``--side-offset``) through their own pose
 model and evaluator, at most ``--side-fps`` of them a second (default ``[camera.side]
 fps``: 15), the rest skipped as the loop skips them (``appliance.live.side``). In the live
-loop's order too: a front frame's pose, the poses of the side frames taken up to it, their
-verdicts, then the front frame's (the verdicts run one after another, the second with
-the evaluator's code still in the processor's caches).
+loop's order too: a front frame's pose beside the poses of the side frames taken up to it
+(``appliance.pipeline.poses_together``), their verdicts, then the front frame's (like
+stages run one after another, the second with their code still in the processor's
+caches).
 
 Prints per camera: frames, the rate it was processed at (frames per second of wall time),
 per-stage median and p95 (milliseconds) and its ratio of the per-frame cost excluding
@@ -123,7 +124,7 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
     from appliance.coach import CuePolicy
     from appliance.fusion import PairedEvaluator
     from appliance.fusion.pairing import FRONT, merged_frames
-    from appliance.pipeline import needs_estimator, pose_of
+    from appliance.pipeline import needs_estimator, pose_of, poses_together
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
     from appliance.sources.camera_size import as_camera_delivers
@@ -176,11 +177,16 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
             last_front_t = frame.t_s
             # The live loop's order (appliance.live.loop): the front frame's pose, the poses
             # of the side frames taken up to it, their verdicts, then the front's verdict.
-            front_pose = pose_of(frame, estimators["front"])
-            front_stages = estimators["front"].last_times
+            # As poses_together does it: the front frame and the first side frame due
+            # through each stage together, any more side frames after, one by one.
             side_poses = []
-            for side_frame, side_decode_s in waiting:
-                side_pose = pose_of(side_frame, estimators["side"])
+            jobs = [(frame, estimators["front"])]
+            if waiting:
+                jobs.append((waiting[0][0], estimators["side"]))
+            front_pose, *first_side = poses_together(jobs)
+            front_stages = estimators["front"].last_times
+            for k, (side_frame, side_decode_s) in enumerate(waiting):
+                side_pose = first_side[0] if k == 0 else pose_of(side_frame, estimators["side"])
                 side_poses.append(
                     (side_frame, side_decode_s, side_pose, estimators["side"].last_times)
                 )

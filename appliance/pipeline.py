@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from appliance.form.evaluator import FormEvaluator
 from appliance.types import CueEvent, FormUpdate, Frame, Pose, RGBImage, Stick
@@ -21,6 +21,24 @@ class EstimatorLike(Protocol):
 
     def estimate(self, frame: Frame) -> Pose:
         """The pose in ``frame`` (``person_present`` false when nobody is there)."""
+        ...
+
+
+@runtime_checkable
+class StagedEstimator(Protocol):
+    """An estimator whose stages can be run one at a time (``PoseEstimator``): ``begin``
+    (preprocess), ``infer``, ``finish`` (postprocess)."""
+
+    def begin(self, frame: Frame) -> Any:
+        """The frame cropped for the model."""
+        ...
+
+    def infer(self, pending: Any) -> Any:
+        """The model run on ``begin``'s crop."""
+        ...
+
+    def finish(self, pending: Any) -> Pose:
+        """The pose from ``infer``'s output."""
         ...
 
 
@@ -80,6 +98,38 @@ def pose_of(frame: Frame, estimator: EstimatorLike | None) -> Pose | None:
     else:
         pose = estimator.estimate(frame)
     return pose if pose is not None and pose.person_present else None
+
+
+def poses_together(
+    jobs: Sequence[tuple[Frame, EstimatorLike | None]],
+) -> list[Pose | None]:
+    """``pose_of`` each ``(frame, estimator)``, in order, with the same result, but with
+    the frames of different estimators (two cameras' frames at one instant) taken through
+    each stage together: both crops, then both inferences, then both postprocesses.
+
+    Why: the model's run pushes the Python code of the stages around it out of the
+    processor's caches; the second crop (or postprocess) right after the first finds it
+    still there. A second frame of the same estimator waits for the first's pose (its
+    crop follows the last keypoints), so it goes after the group, on its own.
+    """
+    grouped: dict[int, StagedEstimator] = {}
+    for i, (frame, estimator) in enumerate(jobs):
+        if (
+            needs_estimator(frame)
+            and isinstance(estimator, StagedEstimator)
+            and all(other is not estimator for other in grouped.values())
+        ):
+            grouped[i] = estimator
+    if len(grouped) < 2:
+        return [pose_of(frame, estimator) for frame, estimator in jobs]
+    pending = {i: staged.begin(jobs[i][0]) for i, staged in grouped.items()}
+    pending = {i: staged.infer(pending[i]) for i, staged in grouped.items()}
+    found = {i: staged.finish(pending[i]) for i, staged in grouped.items()}
+    poses: list[Pose | None] = []
+    for i, (frame, estimator) in enumerate(jobs):
+        pose = found[i] if i in found else pose_of(frame, estimator)
+        poses.append(pose if pose is not None and pose.person_present else None)
+    return poses
 
 
 def process(

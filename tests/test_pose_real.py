@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 import subprocess
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from appliance.config import Config
+from appliance.pipeline import pose_of, poses_together
 from appliance.pose import PoseEstimator
 from appliance.sources import open_source
 from appliance.types import KEYPOINT_INDEX, KEYPOINT_NAMES
@@ -118,3 +120,43 @@ def test_the_runtime_gets_its_thread_count_from_the_config(model_dir, monkeypatc
     estimator = PoseEstimator.from_config(parse_config({"pose": {"threads": threads}}))
     assert asked == [threads]
     assert estimator.model.runtime.startswith("ai-edge-litert")  # preferred when installed
+
+
+def test_two_cameras_frames_taken_through_the_model_side_by_side_get_the_poses_each_gets_alone(
+    model_dir,
+):
+    """The live loop crops both cameras' frames, then runs both, then finishes both
+    (``poses_together``): the poses must be those of each camera's frames one by one."""
+    front_clip = need(SHARED_MEDIA / "deadlift-side-single-rep" / "good" / "000001.mp4")
+    side_clip = need(SHARED_MEDIA / "deadlift-side-single-rep" / "bad" / "000001.mp4")
+    with open_source(str(front_clip)) as source:
+        front = list(itertools.islice(source.frames(), 40))
+    with open_source(str(side_clip)) as source:
+        side = list(itertools.islice(source.frames(), 40))
+    config = Config()
+    alone = {name: PoseEstimator.from_config(config) for name in ("front", "side")}
+    together = {name: PoseEstimator.from_config(config) for name in ("front", "side")}
+    for k, (front_frame, side_frame) in enumerate(zip(front, side, strict=True)):
+        expected = [
+            pose_of(front_frame, alone["front"]),
+            *([pose_of(side_frame, alone["side"])] if k % 2 == 0 else []),
+        ]
+        jobs = [(front_frame, together["front"])]
+        jobs += [(side_frame, together["side"])] if k % 2 == 0 else []  # the side at 15/s
+        got = poses_together(jobs)
+        assert len(got) == len(expected)
+        for a, b in zip(got, expected, strict=True):
+            assert (a is None) == (b is None)
+            if a is not None and b is not None:
+                assert np.array_equal(a.yx_score, b.yx_score), f"frame {k}"
+        assert together["front"].last_times.inference_s > 0  # each stage timed per camera
+        assert together["front"].last_times.preprocess_s > 0
+    # Two side frames due at once: the second waits for the first's pose (its crop).
+    again = PoseEstimator.from_config(config)
+    got = poses_together([(front[0], together["front"]), (side[0], again), (side[1], again)])
+    lone = PoseEstimator.from_config(config)
+    alone_poses = [pose_of(side[0], lone), pose_of(side[1], lone)]
+    for a, b in zip(got[1:], alone_poses, strict=True):
+        assert a is not None
+        assert b is not None
+        assert np.array_equal(a.yx_score, b.yx_score)

@@ -27,7 +27,7 @@ from appliance.live.session import Session
 from appliance.live.side import SideFeed
 from appliance.live.thermal import HeatGuard
 from appliance.percentiles import p95
-from appliance.pipeline import EstimatorLike, needs_estimator, pose_of
+from appliance.pipeline import EstimatorLike, needs_estimator, poses_together
 from appliance.types import CueEvent
 
 log = logging.getLogger("hinge_mirror.live")
@@ -242,15 +242,18 @@ class LiveLoop:
         return events + self.keyboard(self.screen.events(), now)
 
     def _process(self, frame: Any, received_s: float) -> None:
+        side_jobs: list[tuple[Any, EstimatorLike | None]] = []
+        if self.side is not None:
+            side_jobs = [(f, self.side.estimator) for f in self.side.due(frame.t_s)]
         if self.heat is not None and needs_estimator(frame) and self.heat.skip_frame():
             pose = self._last_pose  # hot: the model rests on this frame, the last pose stands
+            side_poses = poses_together(side_jobs)
         else:
-            pose = pose_of(frame, self.estimator)
+            pose, *side_poses = poses_together([(frame, self.estimator), *side_jobs])
         self._last_pose = pose
         self.frame_time = frame.t_s
-        if self.side is not None:
-            for side_pose, side_t_s in self.side.take(frame.t_s):
-                self.session.on_side_frame(side_pose, side_t_s)
+        for (side_frame, _), side_pose in zip(side_jobs, side_poses, strict=True):
+            self.session.on_side_frame(side_pose, side_frame.t_s)
         for cue in self.session.on_frame(pose, frame.t_s, frame.t_s, frame.image):
             self.stats.cues.append(cue)
             if self.voice is not None:

@@ -1,8 +1,9 @@
 """The side camera in the live loop (issue 12): its frames paced, on the front's clock.
 
 The side camera has a ``FrameGrabber`` of its own (a thread; newest frame wins). Before
-each front frame is judged, the loop asks ``SideFeed.take(t)`` for the side frames taken
-up to that front frame's time ``t``; their poses go to the session first
+each front frame is judged, the loop asks ``SideFeed.due(t)`` for the side frames taken
+up to that front frame's time ``t``; their poses (found beside the front frame's:
+``appliance.pipeline.poses_together``) go to the session first
 (``Session.on_side_frame``), so the front frame's verdict includes them. A side frame taken
 after the front frame waits for the next one: both streams reach the evaluator in time
 order.
@@ -54,7 +55,13 @@ class SideFeed:
     def take(self, front_t_s: float) -> list[tuple[Pose | None, float]]:
         """``(pose, t_s)`` of each due side frame taken up to ``front_t_s`` (seconds on
         the front's clock), oldest first; ``pose`` ``None`` when nobody is in it."""
-        due: list[tuple[Pose | None, float]] = []
+        return [(pose_of(frame, self.estimator), frame.t_s) for frame in self.due(front_t_s)]
+
+    def due(self, front_t_s: float) -> list[Frame]:
+        """The side frames taken up to ``front_t_s`` (seconds on the front's clock) that
+        are due for the pose model, oldest first (their poses are the caller's to find:
+        ``take`` finds them one by one)."""
+        due: list[Frame] = []
         min_gap_s = _GAP_SLACK / self.max_hz
         while True:
             frame = self._pending or self._next()
@@ -69,7 +76,7 @@ class SideFeed:
                 continue
             self._last_t = frame.t_s
             self.frames += 1
-            due.append((pose_of(frame, self.estimator), frame.t_s))
+            due.append(frame)
         return due
 
     def _next(self) -> Frame | None:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from appliance.config import Config, PoseConfig
 from appliance.errors import ModelCorrupt
 from appliance.pose.cropping import crop_from_points
-from appliance.pose.geometry import CropRegion, InputBuffers, crop_to_input
+from appliance.pose.geometry import CropRegion, InputBuffers, InputMapping, crop_to_input
 from appliance.pose.runtime import PoseModel, TFLitePoseModel
 from appliance.pose.smoothing import OneEuroFilter
 from appliance.types import Frame, Pose, RGBImage
@@ -86,6 +86,14 @@ class PoseEstimator:
         if frame.pose is not None:
             self.last_times = StageTimes()
             return frame.pose
+        return self.finish(self.infer(self.begin(frame)))
+
+    # The three stages of ``estimate``, for running the stages of several estimators' frames
+    # side by side (appliance.pipeline.poses_together). Per estimator they go in order:
+    # ``finish`` one frame before ``begin`` the next (the crop follows the last keypoints).
+
+    def begin(self, frame: Frame) -> PosePending:
+        """Preprocess: crop an image frame around the person for the model."""
         if frame.image is None:
             raise ValueError(f"frame {frame.index} has neither an image nor keypoints")
         height, width = frame.image.shape[:2]
@@ -93,9 +101,28 @@ class PoseEstimator:
             self.reset()
             self._frame_size = (width, height)
         region = self._region or CropRegion.whole_frame(width, height)
-
         t0 = self._clock()
-        points, t1, t2 = self._infer(frame.image, region, buffers=self._buffers)
+        model_input, mapping = crop_to_input(
+            frame.image, region, self.model.input_size, buffers=self._buffers
+        )
+        return PosePending(frame, model_input, mapping, preprocess_s=self._clock() - t0)
+
+    def infer(self, pending: PosePending) -> PosePending:
+        """Inference: the model on ``pending``'s crop (its raw output kept in it)."""
+        t1 = self._clock()
+        pending.output = self.model.infer(pending.model_input)
+        pending.inference_s = self._clock() - t1
+        return pending
+
+    def finish(self, pending: PosePending) -> Pose:
+        """Postprocess: keypoints mapped to the frame, the next crop, smoothing."""
+        if pending.output is None:
+            raise ValueError("finish() before infer()")
+        t2 = self._clock()
+        image = pending.frame.image
+        assert image is not None  # begin() took only image frames
+        height, width = image.shape[:2]
+        points = _keypoints(pending.output, pending.mapping, width, height)
         present = points.mean_score_at_least(self.config.person_min_score)
         if present:
             self._region = crop_from_points(
@@ -105,11 +132,10 @@ class PoseEstimator:
             self.reset()
         if present and self.config.smoothing.enabled:
             n = len(points.ys)
-            smoothed = self._filter.filter_values(points.ys + points.xs, frame.t_s)
+            smoothed = self._filter.filter_values(points.ys + points.xs, pending.frame.t_s)
             points.ys, points.xs = smoothed[:n], smoothed[n:]
-        pose = Pose(points.array(), width, height, frame.t_s, present)
-        t3 = self._clock()
-        self.last_times = StageTimes(t1 - t0, t2 - t1, t3 - t2)
+        pose = Pose(points.array(), width, height, pending.frame.t_s, present)
+        self.last_times = StageTimes(pending.preprocess_s, pending.inference_s, self._clock() - t2)
         return pose
 
     def estimate_still(self, image: RGBImage, t_s: float = 0.0) -> Pose:
@@ -117,34 +143,46 @@ class PoseEstimator:
         crop around the torso that the first pass found. Keeps no tracking state."""
         height, width = image.shape[:2]
         whole = CropRegion.whole_frame(width, height)
-        points, _, _ = self._infer(image, whole, best_quality=True)
+        points = self._infer_still(image, whole)
         region = crop_from_points(
             points.ys, points.xs, points.scores, width, height, self.config.crop_min_score
         )
         if region != whole:
-            points, _, _ = self._infer(image, region, best_quality=True)
+            points = self._infer_still(image, region)
         present = points.mean_score_at_least(self.config.person_min_score)
         return Pose(points.array(), width, height, t_s, present)
 
-    def _infer(
-        self,
-        image: RGBImage,
-        region: CropRegion,
-        best_quality: bool = False,
-        buffers: InputBuffers | None = None,
-    ) -> tuple[_Keypoints, float, float]:
-        """Keypoints normalised to the frame, plus the clock after preprocess and inference.
-        ``buffers``: reused memory for the model input (see ``crop_to_input``)."""
+    def _infer_still(self, image: RGBImage, region: CropRegion) -> _Keypoints:
+        """Keypoints normalised to the frame, from the best-quality crop of ``region``."""
         height, width = image.shape[:2]
         model_input, mapping = crop_to_input(
-            image, region, self.model.input_size, best_quality=best_quality, buffers=buffers
+            image, region, self.model.input_size, best_quality=True
         )
-        t1 = self._clock()
-        output = self.model.infer(model_input)
-        t2 = self._clock()
-        ys, xs, scores = output.T.tolist()
-        ys, xs = mapping.to_frame_normalised(ys, xs, width, height)
-        return _Keypoints(ys, xs, scores, output[:, 2]), t1, t2
+        return _keypoints(self.model.infer(model_input), mapping, width, height)
+
+
+@dataclass(slots=True)
+class PosePending:
+    """One frame part-way through ``PoseEstimator``: its crop for the model and where that
+    crop came from; after ``infer``, the model's raw ``(17, 3)`` output. Stage times in
+    seconds."""
+
+    frame: Frame
+    model_input: npt.NDArray[np.uint8]
+    mapping: InputMapping
+    preprocess_s: float = 0.0
+    output: npt.NDArray[np.float32] | None = None
+    inference_s: float = 0.0
+
+
+def _keypoints(
+    output: npt.NDArray[np.float32], mapping: InputMapping, width: int, height: int
+) -> _Keypoints:
+    """The model's ``(17, 3)`` output (y, x, score in the crop) as keypoints normalised to
+    the ``width`` x ``height`` frame."""
+    ys, xs, scores = output.T.tolist()
+    ys, xs = mapping.to_frame_normalised(ys, xs, width, height)
+    return _Keypoints(ys, xs, scores, output[:, 2])
 
 
 @dataclass(slots=True)
