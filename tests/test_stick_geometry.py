@@ -376,3 +376,39 @@ def test_a_back_s_lit_outline_is_no_stick_and_a_rod_on_it_is() -> None:
     assert stick is not None
     assert min(stick.y1, stick.y2) < 50
     assert max(stick.y1, stick.y2) > 215
+
+
+def test_a_first_sighting_found_long_takes_the_second_sighting_s_length() -> None:
+    """Across the back, a stick's second sighting that is shorter than its first (which
+    ran on into something at its height) is its length at once: one sighting's length is
+    not carried over the next look's (before, the second was put back to the first's
+    length until a third agreed with it)."""
+    tracker = StickTracker(every=8)
+    seen = []
+    for i in range(12):
+        end = 395 if i < 2 else 355
+        image = rod(background(1), (125, 165), (end, 165), 3.2)
+        seen.append(tracker.update(image, pose_of(FRONT), i / 30))
+    assert seen[0] is not None
+    assert seen[0].x2 > 385  # found long at first
+    for s in seen[4:]:  # the second sighting, on the confirming look, and on
+        assert s is not None
+        assert abs(s.x2 - 355) < 12
+
+
+def test_a_stick_is_searched_for_often_in_the_first_second_then_less() -> None:
+    """A stick that shows a third of a second after the search began is found within two
+    frames (before, the search had backed off to a look every five frames by then); a
+    lifter without a stick costs few looks after the search's first second."""
+    tracker = StickTracker(every=8)
+    found_at = None
+    for i in range(30):
+        image = rod(background(1), (125, 165), (355, 165), 3.2) if i >= 11 else background(1)
+        if tracker.update(image, pose_of(FRONT), i / 30) is not None and found_at is None:
+            found_at = i
+    assert found_at is not None
+    assert found_at <= 12
+    idle = StickTracker(every=8)
+    for i in range(150):
+        idle.update(background(1), pose_of(FRONT), i / 30)
+    assert idle.runs <= 15 + 8  # the first second's looks, then a handful in four seconds
