@@ -3,9 +3,8 @@ lose it, a line seen once by chance is not yet a stick, and a line that stays pu
 room while the body moves is none.
 
 The detector runs on a schedule (the bench shows what a look costs next to inference).
-Searching, it looks at both holds in turn, every other frame for the search's first
-second (``SEARCH_EAGER_S``), then less and less often (every ``SEARCH_SLOWEST x every``
-frames at most: a lifter without a stick costs little).
+Searching, it looks at both holds in turn, first often, then less and less often (every
+``SEARCH_SLOWEST x every`` frames at most: a lifter without a stick costs little).
 Holding a stick, it follows it every ``every`` frames: close to where the body carried
 it, without the line detector (``detect.follow``, a few profiles of a thin strip); after
 ``FOLLOW_TRIES`` failed follows in a row (two frames apart) it looks over the hold's
@@ -118,13 +117,6 @@ SEARCH_SLOWEST = 4
 """Searching, the tracker looks at least once in this many x ``every`` frames (about a
 second at 30 fps with ``every`` 8)."""
 
-SEARCH_EAGER_S = 1.0
-SEARCH_EAGER_EVERY = 2
-"""For the first ``SEARCH_EAGER_S`` seconds of a search (a person stepped in, a stick was
-let go) the tracker looks every ``SEARCH_EAGER_EVERY`` frames before it backs off: a
-stick held from the start is found within a few frames, and a lifter without one costs
-that second's looks once per search."""
-
 RETRY = 2
 """Frames after a look that missed a held stick until the next look."""
 
@@ -210,7 +202,6 @@ class StickTracker:
         self._turn = False
         self._lengths: deque[float] = deque(maxlen=LENGTH_SIGHTINGS)  # lately seen, pixels
         self._held_size = 0.0  # the body scale kept when the stick was last seen, pixels
-        self._search_from: float | None = None  # when the search's first look missed, s
 
     @property
     def orientation(self) -> str | None:
@@ -286,9 +277,14 @@ class StickTracker:
                 self._doubted = True
                 self._wait = CONFIRM_EVERY - 1
                 return None
-            # Held: look again soon (it moved, an arm was in the way). Searching: often in
-            # the search's first second, then less and less often (``_search_wait``).
-            self._wait = RETRY - 1 if self._last is not None else self._search_wait(t_s)
+            # Held: look again soon (it moved, an arm was in the way). Searching: less and
+            # less often (a lifter without a stick costs little), at most every SEARCH_SLOWEST
+            # x every.
+            self._wait = (
+                RETRY - 1
+                if self._last is not None
+                else min(SEARCH_SLOWEST * self.every, self._misses) - 1
+            )
             return self._carry(body, t_s)
         self._misses = 0
         if self._last is None and seen.confidence < CONFIRM_CONFIDENCE:
@@ -331,28 +327,11 @@ class StickTracker:
         self._held_size = statistics.median(self._recent)
         return seen
 
-    def _search_wait(self, t_s: float) -> int:
-        """Frames to wait after a search look at ``t_s`` (seconds) that found nothing:
-        every ``SEARCH_EAGER_EVERY`` frames in the search's first ``SEARCH_EAGER_S``, then
-        less and less often (at most every ``SEARCH_SLOWEST`` x ``every``)."""
-        if self._search_from is None:
-            self._search_from = t_s
-        if t_s - self._search_from < SEARCH_EAGER_S:
-            return SEARCH_EAGER_EVERY - 1
-        return min(SEARCH_SLOWEST * self.every, self._misses) - 1
-
     def _remeasure(self, length: float) -> None:
         """Forget the longer lengths held when this sighting (``length`` pixels) and the
         one before it agree within ``SHORT`` on a length more than ``SHORT`` under the
-        longest held: two sightings outvote one that ran on into something. The second
-        sighting of a new stick is its length when shorter by ``SHORT``: one sighting is
-        no vote to carry over the next look's (a first sighting found long was carried
-        long until a third look agreed with the second)."""
+        longest held: two sightings outvote one that ran on into something."""
         if not self._lengths:
-            return
-        first = self._lengths[0]
-        if len(self._lengths) == 1 and self._sightings <= 2 and length < (1.0 - SHORT) * first:
-            self._lengths.clear()
             return
         last = self._lengths[-1]
         under = (1.0 - SHORT) * max(self._lengths)
