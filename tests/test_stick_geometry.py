@@ -344,3 +344,35 @@ def test_a_hinge_toward_the_camera_keeps_the_held_stick() -> None:
         assert tracker.update(image, pose_of(scaled(FRONT, k, (240.0, 200.0))), i / 30)
         first = first or tracker._first
         assert tracker._first is first, i  # the stick first seen is the one held
+
+
+def _pink_back(rod_on_it: bool) -> tuple[Image, Pose]:
+    """Side-on (torso 100 px), a pink shirt against a grey wall, the back's outline where
+    the along stick lies: a band along it lit brighter, about three rod widths wide, then
+    the shirt's own shade (the top of a back turning away from the light); with ``rod_on_it`` a
+    black rod on the outline."""
+    p1, p2 = (272.0, 225.0), (266.0, 40.0)
+    ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
+    # Distance into the shirt (pixels) from the outline through p1 and p2 (+x: the wall).
+    dx, dy = p2[0] - p1[0], p2[1] - p1[1]
+    into = ((ys - p1[1]) * dx - (xs - p1[0]) * dy) / math.hypot(dx, dy)
+    lit = 1.0 + 0.1 / (1.0 + np.exp(np.clip((into - 8.0) / 0.8, -30.0, 30.0)))
+    shirt = np.stack([225 * lit, 140 * lit, 175 * lit], axis=-1)
+    wall = np.full((H, W, 3), 134.0, np.float32)
+    scene = np.where((into >= 0)[..., None], shirt, wall)
+    scene = cv2.GaussianBlur(np.clip(scene, 0, 255).astype(np.uint8), (0, 0), 1.0)
+    if rod_on_it:
+        scene, _cover = draw_rod(scene, p1, p2, 3.0, MATERIALS[3], np.random.default_rng(1))
+    return jpeg_round_trip(np.asarray(scene, np.uint8)), pose_of(SIDE)
+
+
+def test_a_back_s_lit_outline_is_no_stick_and_a_rod_on_it_is() -> None:
+    # The outline reads as a thin bright stripe in the shrunk strip the line detector
+    # works on; across it in the frame it is one edge with the shirt's colour on one side.
+    image, pose = _pink_back(rod_on_it=False)
+    assert detect_stick(image, pose, orientations=("along",)) is None
+    image, pose = _pink_back(rod_on_it=True)
+    stick = detect_stick(image, pose, orientations=("along",))
+    assert stick is not None
+    assert min(stick.y1, stick.y2) < 50
+    assert max(stick.y1, stick.y2) > 215

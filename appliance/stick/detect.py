@@ -48,6 +48,7 @@ import numpy as np
 
 from appliance.stick.bar import MIN_CONTRAST, Floats, stripe, unit
 from appliance.stick.body import Body, Point, body_of
+from appliance.stick.crosscut import crosscut
 from appliance.stick.lines import LINE_METHOD, Patch, Segments, find_segments, strip_of
 from appliance.types import Pose, RGBImage, Stick
 
@@ -641,12 +642,14 @@ def look(
         if fitted is None:
             unfit.append(merged)
             continue
-        found = _judge(patch, band, hold_band, fitted, body, scale, warm=warm, fitted=True)
+        found = _judge(patch, band, hold_band, fitted, body, scale, warm=warm, fitted=True,
+                       image=image)  # fmt: skip
         if found is not None and (best is None or found[0] > best[0]):
             best = found
     for other in _other_reads(patch, band, warm) if best is None else ():
         for merged in unfit:
-            found = _judge(other, band, hold_band, merged, body, scale, warm=_warm_for(other, warm))
+            found = _judge(other, band, hold_band, merged, body, scale,
+                           warm=_warm_for(other, warm), image=image)  # fmt: skip
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
         if best is not None:
@@ -685,12 +688,15 @@ def _judge(
     profile: tuple[Floats, Floats, Floats] | None = None,
     warm: Patch | None = None,
     fitted: bool = False,
+    image: RGBImage | None = None,
 ) -> tuple[float, Line] | None:
     """``line`` (from merged segments) put onto its stripe (unless ``profile`` is given:
     it is on it already, and that is the stripe along it; or ``fitted``: it is on it),
     its seen part, and the hold's score for it (``None`` when it is no stick). On a
     strip's warmth (``Patch.tinted``) only a warm stripe counts; with ``warm`` (the
-    strip's warmth, ``_warmth``) a seen part is pushed on to where the warm stripe ends."""
+    strip's warmth, ``_warmth``) a seen part is pushed on to where the warm stripe ends.
+    Along the spine, with ``image`` (the frame, RGB), the line must show a rod's
+    cross-section there (``crosscut``: not a back's outline)."""
     on = line if profile is not None or fitted else refit(patch, line, scale)
     if on is None:
         return None
@@ -707,6 +713,10 @@ def _judge(
             seen = replace(seen, lo=min(seen.lo, hot.lo), hi=max(seen.hi, hot.hi))
     grown = replace(on, lo=seen.lo, hi=seen.hi, cover=seen.cover)
     score = _score(seen, grown, hold_band, body, scale)
+    if score > 0.0 and hold_band.hold == "along" and image is not None:
+        (x1, y1), (x2, y2) = grown.end(grown.lo), grown.end(grown.hi)
+        if not crosscut(image, (x1, y1, x2, y2), scale):
+            return None
     return (score, grown) if score > 0.0 else None
 
 
@@ -741,9 +751,10 @@ def follow(
     )
     carried = Line(ox, oy, ux, uy, ends[0], ends[1], ends[1] - ends[0], ((ends[0], ends[1]),))
     warm = _warmth(patch, band)
-    found = _follow_on(patch, narrow, band, carried, body, scale, warm)
+    found = _follow_on(patch, narrow, band, carried, body, scale, warm, image)
     for other in _other_reads(patch, band, warm) if found is None else ():
-        found = _follow_on(other, narrow, band, carried, body, scale, _warm_for(other, warm))
+        found = _follow_on(other, narrow, band, carried, body, scale, _warm_for(other, warm),
+                           image)  # fmt: skip
         if found is not None:
             break
     if found is None:
@@ -767,10 +778,11 @@ def _follow_on(
     body: Body,
     scale: float,
     warm: Patch | None,
+    image: RGBImage | None = None,
 ) -> tuple[float, Line] | None:
     """``follow``'s stick found on ``patch`` (its grey or its warmth): the carried line
-    put onto its stripe, its runs for segments, judged as a look's are (``warm``: see
-    ``_judge``)."""
+    put onto its stripe, its runs for segments, judged as a look's are (``warm``,
+    ``image``: see ``_judge``)."""
     fitted = refit(patch, carried, scale, NEAR * scale * patch.scale, FOLLOW_HITS)
     if fitted is None:
         return None
@@ -778,7 +790,7 @@ def _follow_on(
     fitted = replace(fitted, spans=stripe_runs(profile, scale))
     if not fitted.spans:
         return None
-    return _judge(patch, narrow, band, fitted, body, scale, profile, warm)
+    return _judge(patch, narrow, band, fitted, body, scale, profile, warm, image=image)
 
 
 def stripe_profile(
