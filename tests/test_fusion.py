@@ -227,11 +227,15 @@ def test_a_lifter_who_sets_the_bar_down_and_walks_out_of_the_side_view_gets_no_e
 
 def test_a_lifter_who_picks_up_the_bar_on_the_way_in_keeps_her_last_rep() -> None:
     # Eight RDLs after picking the bar up on the way in: from the front the pick-up reads
-    # as a set-up at the bar, and the mirror's camera takes the last rep for the weight set
-    # down. The side camera, which found the set's first rep, saw the set was no floor set.
+    # as a set-up at the bar, which would leave the last rep waiting for a set-down. The
+    # first RDL turns with the hips high, so the mirror's camera withdraws that call; the
+    # side camera, which found the set's first rep, saw no floor set at all.
     front, side, entry = make_pair("pickup_on_the_way", 1916714114)
     assert entry["reps"] == 8
-    assert front_alone(front).detector.floor_set  # the pick-up read as a set-up at the bar
+    front_only = front_alone(front)
+    assert front_only.detector.floor_call_withdrawn  # the pick-up read as a set-up at first
+    assert not front_only.detector.floor_set
+    assert len(front_only.reps) == 8
     assert not side_alone(side).detector.floor_set
     evaluator, _, _ = fused(front, side, entry)
     assert len(evaluator.reps) == 8
@@ -313,11 +317,14 @@ def test_a_lifter_who_bends_for_the_bar_facing_the_side_camera_on_her_way_in_get
 def test_a_camera_that_first_sees_her_bent_over_the_bar_on_her_way_in_makes_no_floor_set() -> None:
     # She walks in past the mirror's camera and picks the bar up as she comes into the
     # side camera's picture: its first sight of her is bent over the bar, a set started at
-    # the floor to it, and her last RDL the bar set down. The mirror's camera watched her
+    # the floor to it, which would make her last RDL the bar set down, until her first RDL
+    # turns with the hips high and it withdraws the call. The mirror's camera watched her
     # walk in: the side camera saw her arrive, not set up at the bar.
     front, side, entry = make_pair("pickup_on_the_way", 2043858583)
     assert entry["reps"] == 3
-    assert side_alone(side).detector.floor_set
+    side_only = side_alone(side)
+    assert side_only.detector.floor_call_withdrawn
+    assert len(side_only.reps) == 3
     evaluator, _, _ = fused(front, side, entry)
     assert len(evaluator.reps) == 3
 

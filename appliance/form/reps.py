@@ -106,6 +106,9 @@ class RepDetector:
         # squatted set-up, or a squat paused at its bottom: the reps after it tell).
         self._squatted_start_deg: float | None = None
         self.floor_at_first_sight = False  # the floor set was called on the first frames
+        # Lockouts since the set was called a floor set (its set-up's pull is the first).
+        self._floor_lockouts = 0
+        self.floor_call_withdrawn = False  # the set-up turned out a pickup (see _picked_up)
         self._reps = 0
         self.last_t: float | None = None
         self.signal = 0.0
@@ -161,6 +164,7 @@ class RepDetector:
                 self.state, self._from_floor = "down", True
                 self._floor_set = self.reaches_floor is not None
                 self.floor_at_first_sight = self._floor_set
+                self._floor_lockouts = 0
                 self._start_t, self._start_deg = t_s, 0.0
             else:
                 self.state, self._hips_up_t = "top", math.inf
@@ -261,9 +265,13 @@ class RepDetector:
         self._low, self._low_t = x, t_s
         self._hips_up_t = math.inf  # a new top: the hips have not stood at it yet
         if self._pulled_from_floor(rep):
-            self._floor_set = True
+            self._floor_set, self._floor_lockouts = True, 0
             rep = replace(rep, floor_set=True)
         if self._floor_set:
+            self._floor_lockouts += 1
+            if self._floor_lockouts == 2 and self._picked_up(rep):
+                self._floor_set, self.floor_call_withdrawn = False, True
+                return self._accept(replace(rep, floor_set=False))
             self._floor_rep = rep
             return None  # a pull is a rep once the lifter lowers again
         return self._accept(rep)
@@ -298,6 +306,19 @@ class RepDetector:
             and rep.peak_deg >= self._squatted_start_deg + th.floor_pull_past_setup_deg
         )
         return bent_over and self.reaches_floor(rep, False)
+
+    def _picked_up(self, rep: RepWindow) -> bool:
+        """Whether the set taken for one pulled from the floor was a weight picked up and
+        then lifted from standing: ``rep``, the first after the set-up's pull, bent the
+        trunk as a rep (past ``floor_rep_trunk_deg``) but turned with the hips high (an
+        RDL), not down at the weight on the floor as each rep of a floor set does. Its
+        reps then end at their lockouts, and the last is not left waiting for a set-down
+        that a lifter walking off with the weight never makes. Knees or hips unseen: no."""
+        return (
+            self.reaches_floor is not None
+            and rep.peak_deg >= self.th.floor_rep_trunk_deg
+            and not self.reaches_floor(rep, True)
+        )
 
     def _window(self, lockout_s: float, steady: bool) -> RepWindow:
         # A squat that stood up no straighter than its bottom bottomed where the hips did.

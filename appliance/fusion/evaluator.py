@@ -347,12 +347,16 @@ class PairedEvaluator:
 
     def _note_floor_call(self, camera: str, evaluator: FormEvaluator, t_s: float) -> None:
         """Keep ``camera``'s call that the set is pulled from the floor once it is made
-        (a camera that loses the lifter forgets it), and when, if made on first sight."""
+        (a camera that loses the lifter forgets it), and when, if made on first sight;
+        drop it when the camera withdraws it (its set-up was a pickup)."""
         detector = evaluator.detector
         if detector.floor_set and not self._floor_called[camera]:
             self._floor_called[camera] = True
             if detector.floor_at_first_sight:
                 self._called_at_sight[camera] = t_s
+        elif detector.floor_call_withdrawn and self._floor_called[camera]:
+            self._floor_called[camera] = False  # a pickup, then lifts from standing
+            self._called_at_sight[camera] = None
 
     def _floor_call(self, camera: str) -> bool:
         """``camera``'s call, unless it took the lifter for bent over the weight on its
