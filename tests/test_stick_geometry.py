@@ -359,8 +359,8 @@ def _pink_back(rod_on_it: bool) -> tuple[Image, Pose]:
     lit = 1.0 + 0.1 / (1.0 + np.exp(np.clip((into - 8.0) / 0.8, -30.0, 30.0)))
     shirt = np.stack([225 * lit, 140 * lit, 175 * lit], axis=-1)
     wall = np.full((H, W, 3), 134.0, np.float32)
-    scene = np.where((into >= 0)[..., None], shirt, wall)
-    scene = cv2.GaussianBlur(np.clip(scene, 0, 255).astype(np.uint8), (0, 0), 1.0)
+    flat = np.clip(np.where((into >= 0)[..., None], shirt, wall), 0, 255).astype(np.uint8)
+    scene = np.asarray(cv2.GaussianBlur(flat, (0, 0), 1.0), dtype=np.uint8)
     if rod_on_it:
         scene, _cover = draw_rod(scene, p1, p2, 3.0, MATERIALS[3], np.random.default_rng(1))
     return jpeg_round_trip(np.asarray(scene, np.uint8)), pose_of(SIDE)
