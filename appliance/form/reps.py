@@ -308,14 +308,20 @@ class RepDetector:
         return bent_over and self.reaches_floor(rep, False)
 
     def _picked_up(self, rep: RepWindow) -> bool:
-        """Whether the set taken for one pulled from the floor was a weight picked up and
-        then lifted from standing: ``rep``, the first after the set-up's pull, bent the
-        trunk as a rep (past ``floor_rep_trunk_deg``) but turned with the hips high (an
-        RDL), not down at the weight on the floor as each rep of a floor set does. Its
-        reps then end at their lockouts, and the last is not left waiting for a set-down
-        that a lifter walking off with the weight never makes. Knees or hips unseen: no."""
+        """Whether the set taken for one pulled from the floor on first sight of the lifter
+        (bent over the weight) was a weight picked up on the way in and then lifted from
+        standing: ``rep``, the first after that pull, bent the trunk as a rep (past
+        ``floor_rep_trunk_deg``) but turned with the hips high (an RDL), not down at the
+        weight on the floor as each rep of a floor set does. Its reps then end at their
+        lockouts, and the last is not left waiting for a set-down that a lifter walking off
+        with the weight never makes. Knees or hips unseen: no.
+
+        Not after a set-up paused at the weight: a lifter who pulls the bar from the floor
+        once and then hinges RDLs from the top sets it down at the end, and that set-down
+        (as deep as a pull, the hips down at the bar) would then count as a rep."""
         return (
-            self.reaches_floor is not None
+            self.floor_at_first_sight
+            and self.reaches_floor is not None
             and rep.peak_deg >= self.th.floor_rep_trunk_deg
             and not self.reaches_floor(rep, True)
         )
