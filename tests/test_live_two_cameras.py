@@ -166,9 +166,9 @@ def test_side_frames_over_the_model_budget_are_skipped_and_reach_the_session_in_
     try:
         times: list[float] = []
         for t_s in np.arange(0.0, 5.0, 1 / 30):
-            taken = feed.take(float(t_s))
-            assert all(t <= t_s for _, t in taken), "a side frame after the front frame"
-            times += [t for _, t in taken]
+            taken = [frame.t_s for frame in feed.due(float(t_s))]
+            assert all(t <= t_s for t in taken), "a side frame after the front frame"
+            times += taken
     finally:
         grabber.stop()
     assert times == sorted(times)

@@ -106,9 +106,9 @@ class RepDetector:
         # squatted set-up, or a squat paused at its bottom: the reps after it tell).
         self._squatted_start_deg: float | None = None
         self.floor_at_first_sight = False  # the floor set was called on the first frames
-        # Lockouts since the set was called a floor set (its set-up's pull is the first).
+        # Lockouts since the floor set was called on first sight (that pull is the first).
         self._floor_lockouts = 0
-        self.floor_call_withdrawn = False  # the set-up turned out a pickup (see _picked_up)
+        self.floor_call_withdrawn = False  # that pull turned out a pickup (see _picked_up)
         self._reps = 0
         self.last_t: float | None = None
         self.signal = 0.0
@@ -164,7 +164,6 @@ class RepDetector:
                 self.state, self._from_floor = "down", True
                 self._floor_set = self.reaches_floor is not None
                 self.floor_at_first_sight = self._floor_set
-                self._floor_lockouts = 0
                 self._start_t, self._start_deg = t_s, 0.0
             else:
                 self.state, self._hips_up_t = "top", math.inf
@@ -265,7 +264,7 @@ class RepDetector:
         self._low, self._low_t = x, t_s
         self._hips_up_t = math.inf  # a new top: the hips have not stood at it yet
         if self._pulled_from_floor(rep):
-            self._floor_set, self._floor_lockouts = True, 0
+            self._floor_set = True
             rep = replace(rep, floor_set=True)
         if self._floor_set:
             self._floor_lockouts += 1

@@ -26,8 +26,8 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from appliance.live.grabber import FrameGrabber
-from appliance.pipeline import EstimatorLike, pose_of
-from appliance.types import Frame, Pose
+from appliance.pipeline import EstimatorLike
+from appliance.types import Frame
 
 _GAP_SLACK = 0.8  # a frame is due when 80% of 1/max_hz has passed (camera jitter)
 
@@ -52,15 +52,9 @@ class SideFeed:
     _pending: Frame | None = field(default=None, repr=False)
     _last_t: float | None = field(default=None, repr=False)
 
-    def take(self, front_t_s: float) -> list[tuple[Pose | None, float]]:
-        """``(pose, t_s)`` of each due side frame taken up to ``front_t_s`` (seconds on
-        the front's clock), oldest first; ``pose`` ``None`` when nobody is in it."""
-        return [(pose_of(frame, self.estimator), frame.t_s) for frame in self.due(front_t_s)]
-
     def due(self, front_t_s: float) -> list[Frame]:
         """The side frames taken up to ``front_t_s`` (seconds on the front's clock) that
-        are due for the pose model, oldest first (their poses are the caller's to find:
-        ``take`` finds them one by one)."""
+        are due for the pose model (``estimator``), oldest first."""
         due: list[Frame] = []
         min_gap_s = _GAP_SLACK / self.max_hz
         while True:

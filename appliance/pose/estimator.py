@@ -105,7 +105,8 @@ class PoseEstimator:
         model_input, mapping = crop_to_input(
             frame.image, region, self.model.input_size, buffers=self._buffers
         )
-        return PosePending(frame, model_input, mapping, preprocess_s=self._clock() - t0)
+        preprocess_s = self._clock() - t0
+        return PosePending(frame, width, height, model_input, mapping, preprocess_s)
 
     def infer(self, pending: PosePending) -> PosePending:
         """Inference: the model on ``pending``'s crop (its raw output kept in it)."""
@@ -119,9 +120,7 @@ class PoseEstimator:
         if pending.output is None:
             raise ValueError("finish() before infer()")
         t2 = self._clock()
-        image = pending.frame.image
-        assert image is not None  # begin() took only image frames
-        height, width = image.shape[:2]
+        width, height = pending.width, pending.height
         points = _keypoints(pending.output, pending.mapping, width, height)
         present = points.mean_score_at_least(self.config.person_min_score)
         if present:
@@ -163,11 +162,13 @@ class PoseEstimator:
 
 @dataclass(slots=True)
 class PosePending:
-    """One frame part-way through ``PoseEstimator``: its crop for the model and where that
-    crop came from; after ``infer``, the model's raw ``(17, 3)`` output. Stage times in
-    seconds."""
+    """One frame part-way through ``PoseEstimator``: its size (pixels), its crop for the
+    model and where that crop came from; after ``infer``, the model's raw ``(17, 3)``
+    output. Stage times in seconds."""
 
     frame: Frame
+    width: int
+    height: int
     model_input: npt.NDArray[np.uint8]
     mapping: InputMapping
     preprocess_s: float = 0.0
