@@ -120,6 +120,19 @@ def test_a_lifter_looking_into_the_mirror_from_the_front_is_told_eyes_down():
     assert all("head_up" in rep.faults for rep in summary.reps)
 
 
+def test_a_lifter_looking_up_at_an_angle_to_the_camera_is_not_told_the_head_was_fine():
+    # The face is turned partly away at an angle: the front rule cannot see a raised head
+    # there (it never fired on such sets), so head_up is unjudged with the reason.
+    synthetic = make_set(
+        mode="drill", reps=4, yaw_deg=45, faults={i: {"head_up"} for i in (1, 2, 3, 4)}, seed=9
+    )
+    summary, _ = evaluate(synthetic)
+    assert summary.view == "oblique"
+    assert len(summary.reps) == 4
+    assert all("head_up" not in rep.faults for rep in summary.reps)
+    assert "angle" in summary.unjudged["head_up"]
+
+
 def test_a_back_rounding_mid_rep_is_reported_before_the_top():
     synthetic = make_set(mode="deadlift", reps=2, faults={2: {"rounded_back"}}, seed=10)
     _, updates = evaluate(synthetic)

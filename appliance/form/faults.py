@@ -40,6 +40,7 @@ SIDE_ONLY = frozenset(
 ANY_VIEW = frozenset({"rushed"})
 DEADLIFT_ONLY = frozenset({"bar_drift", "hips_rise_early"})
 VIEW_PHRASES = {"front": "the front", "oblique": "an angle", "unknown": "an unclear angle"}
+OBLIQUE_FACE = "needs a side or a front view (the camera sees your face at an angle)"
 
 
 def judge_squatting(ctx: RepContext) -> Verdict:
@@ -113,8 +114,13 @@ def _neck_at_bottom(ctx: RepContext) -> float:
 def judge_head_up(ctx: RepContext) -> Verdict:
     """Side-on: the ear raised above the hip→shoulder line against the calibrated neutral;
     without one, raised far above it or the face turned up. From the front: a clearly
-    visible face, nose above the shoulders, while bent over."""
+    visible face, nose above the shoulders, while bent over. At an angle neither holds:
+    the face is turned partly away, so it never reads as clearly as front-on (real
+    MoveNet faces score about 0.6 there even standing, looking ahead), and the ear's rise
+    above the trunk line is foreshortened: unjudged, never a guessed 'no'."""
     th = ctx.th
+    if ctx.view == "oblique":
+        raise Unjudged(OBLIQUE_FACE)
     if ctx.view == "side":
         if is_swing(ctx):
             raise Unjudged(SWING)
