@@ -61,3 +61,63 @@ def test_a_squat_from_a_top_with_soft_knees_begins_at_that_top_not_at_an_earlier
     assert rdl.start_s < 2.5
     assert 7.5 <= squat.start_s <= 8.5
     assert 8.5 <= squat.bottom_s <= 9.5
+
+
+def floor_set_reps(trunk: list[tuple[float, float]], floor: list[tuple[float, float]],
+                   seconds: float) -> list[RepWindow]:  # fmt: skip
+    """The reps of a deadlift set whose lifter is first seen bent over the weight, and goes
+    down to it on the floor in the ``floor`` periods (seconds), hips high otherwise."""
+
+    def reaches_floor(rep: RepWindow, unseen: bool) -> bool:
+        return any(a <= rep.bottom_s <= b for a, b in floor)
+
+    detector = RepDetector(DEFAULT_THRESHOLDS, reaches_floor)
+    found = []
+    for frame in range(int(seconds * FPS)):
+        t = frame / FPS
+        window = detector.update(t, between(t, trunk), None, None)
+        if window is not None:
+            found.append(window)
+    return found
+
+
+def test_a_lean_at_the_top_of_a_pull_from_the_floor_is_no_rep() -> None:
+    # Seen first bent over the bar, pulled, leaned 28° at the top (knees straight, hips
+    # high), then back down to the floor for two more pulls and the set-down.
+    trunk: list[tuple[float, float]] = [
+        (0, 50),
+        (1, 50),
+        (2, 2),
+        (3, 2),
+        (3.8, 28),
+        (4.6, 2),
+        (5.5, 2),
+        (6.5, 50),
+    ]
+    trunk += [(7.5, 50), (8.5, 2), (9.5, 2), (10.5, 50), (11.5, 50), (12.5, 2), (13.5, 2)]
+    trunk += [(14.5, 50), (15, 50), (16, 2), (18, 2)]
+    floor = [(0, 1.2), (6.3, 7.8), (10.3, 11.8), (14.3, 15.2)]
+    reps = floor_set_reps(trunk, floor, 18.0)
+    assert all(rep.peak_deg >= 40 for rep in reps)
+    assert len(reps) == 3  # the three pulls; the set-down is none
+
+
+def test_a_shallow_first_rdl_after_a_pickup_counts_once_a_deeper_one_shows_it() -> None:
+    # Seen first bent over the kettlebell (picked up walking in: a pull on first sight),
+    # then RDLs from standing with the hips high: the first only 35° (as shallow as a lean
+    # at the top of a pull), then 70°.
+    trunk: list[tuple[float, float]] = [
+        (0, 50),
+        (1, 50),
+        (2, 2),
+        (3, 2),
+        (4.2, 35),
+        (5, 35),
+        (6, 2),
+        (7, 2),
+    ]
+    trunk += [(8.5, 70), (9.2, 70), (10.5, 2), (11.5, 2), (13, 70), (13.7, 70), (15, 2)]
+    trunk += [(17, 2)]
+    reps = floor_set_reps(trunk, [(0, 1.2)], 17.0)
+    assert [round(rep.peak_deg) for rep in reps] == [50, 35, 70, 70]
+    assert [rep.start_s for rep in reps] == sorted(rep.start_s for rep in reps)

@@ -109,6 +109,10 @@ class RepDetector:
         # Lockouts since the floor set was called on first sight (that pull is the first).
         self._floor_lockouts = 0
         self.floor_call_withdrawn = False  # that pull turned out a pickup (see _picked_up)
+        # Reps since that pull too shallow to tell (under ``floor_rep_trunk_deg``, the hips
+        # high): a lean at the top of a pull, or the first RDLs after a pickup, shallow.
+        self._undecided: list[RepWindow] = []
+        self._queue: deque[RepWindow] = deque()  # reps confirmed at once, one an update
         self._reps = 0
         self.last_t: float | None = None
         self.signal = 0.0
@@ -138,7 +142,19 @@ class RepDetector:
     ) -> RepWindow | None:
         """Take one sample (``knees_deg``: the knees' flexion when seen; ``hips_share``: the
         hips' height above the knees as a share of standing, when seen); return the rep it
-        confirms, if any."""
+        confirms, if any (several confirmed at once come one an update, in time order)."""
+        window = self._step(t_s, inclination_deg, knees_deg, hips_share)
+        if window is not None:
+            self._queue.append(window)
+        return self._queue.popleft() if self._queue else None
+
+    def _step(
+        self,
+        t_s: float,
+        inclination_deg: float,
+        knees_deg: float | None,
+        hips_share: float | None,
+    ) -> RepWindow | None:
         self._recent.append((t_s, inclination_deg))
         while len(self._recent) > 3 and self._recent[0][0] < t_s - _MEDIAN_S:
             self._recent.popleft()
@@ -268,12 +284,38 @@ class RepDetector:
             rep = replace(rep, floor_set=True)
         if self._floor_set:
             self._floor_lockouts += 1
-            if self._floor_lockouts == 2 and self._picked_up(rep):
-                self._floor_set, self.floor_call_withdrawn = False, True
-                return self._accept(replace(rep, floor_set=False))
+            # Every rep since the pull on first sight too shallow to tell: this one may.
+            if self.floor_at_first_sight and self._floor_lockouts == len(self._undecided) + 2:
+                if self._picked_up(rep):
+                    return self._withdraw_floor_call(rep)
+                if self._too_shallow_to_tell(rep):
+                    self._undecided.append(rep)
             self._floor_rep = rep
             return None  # a pull is a rep once the lifter lowers again
         return self._accept(rep)
+
+    def _withdraw_floor_call(self, rep: RepWindow) -> RepWindow | None:
+        """The pull on first sight was a pickup (``_picked_up``): the set is lifted from
+        standing. ``rep`` and the shallow reps before it (held back as a lean at the top
+        of a pull might be) are reps as from standing, confirmed now."""
+        self._floor_set, self.floor_call_withdrawn = False, True
+        self._floor_rep = None
+        held, self._undecided = self._undecided, []
+        for window in (*held, rep):
+            accepted = self._accept(replace(window, floor_set=False))
+            if accepted is not None:
+                self._queue.append(accepted)
+        return None  # ``update`` hands them on from the queue
+
+    def _too_shallow_to_tell(self, rep: RepWindow) -> bool:
+        """A rep after the pull on first sight that neither bent as a pull or an RDL does
+        (under ``floor_rep_trunk_deg``) nor went down to the weight: a lean at the top of
+        a pull, or a shallow first RDL after a pickup; the next deeper rep tells."""
+        return (
+            self.reaches_floor is not None
+            and rep.peak_deg < self.th.floor_rep_trunk_deg
+            and not self.reaches_floor(rep, True)
+        )
 
     def _pulled_from_floor(self, rep: RepWindow) -> bool:
         """Whether ``rep``, just locked out, shows the set is pulled from the floor: it
@@ -309,7 +351,8 @@ class RepDetector:
     def _picked_up(self, rep: RepWindow) -> bool:
         """Whether the set taken for one pulled from the floor on first sight of the lifter
         (bent over the weight) was a weight picked up on the way in and then lifted from
-        standing: ``rep``, the first after that pull, bent the trunk as a rep (past
+        standing: ``rep``, the first after that pull deep enough to tell (the ones before
+        it, if any, ``_too_shallow_to_tell``), bent the trunk as a rep (past
         ``floor_rep_trunk_deg``) but turned with the hips high (an RDL), not down at the
         weight on the floor as each rep of a floor set does. Its reps then end at their
         lockouts, and the last is not left waiting for a set-down that a lifter walking off
