@@ -35,7 +35,6 @@ from appliance.types import Frame
 if TYPE_CHECKING:
     from appliance.pose import StageTimes
 
-_GAP_SLACK = 0.8  # as appliance.live.side: a frame is due when 80% of 1/fps has passed
 STAGES_ONE_CAMERA = ("decode", *AFTER_DECODE)
 
 
@@ -124,6 +123,7 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
     from appliance.coach import CuePolicy
     from appliance.fusion import PairedEvaluator
     from appliance.fusion.pairing import FRONT, merged_frames
+    from appliance.live.side import SideRate
     from appliance.pipeline import needs_estimator, pose_of, poses_together
     from appliance.pose import PoseEstimator
     from appliance.sources import open_source
@@ -131,7 +131,7 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
 
     config = config_from(args)
     side_fps = float(args.side_fps or config.camera.side.fps)
-    min_gap_s = _GAP_SLACK / side_fps
+    side_rate = SideRate(side_fps)
     evaluator = PairedEvaluator(args.mode)
     policy = CuePolicy(args.mode)
     with (
@@ -160,7 +160,6 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
             args.side_offset,
         )
         warmup = args.warmup
-        last_side_t: float | None = None
         last_front_t: float | None = None
         waiting: list[tuple[Frame, float]] = []  # side frames due (and their decode, s)
         start = time.perf_counter()
@@ -168,10 +167,9 @@ def run_pair_bench(front_spec: str, side_spec: str, args: argparse.Namespace) ->
             if camera != FRONT:
                 if last_front_t is not None and frame.t_s > last_front_t + 1.0:
                     break  # the front recording is over (frames come in time order)
-                if last_side_t is not None and frame.t_s - last_side_t < min_gap_s:
+                if not side_rate.take(frame.t_s):
                     result.cameras["side"].skipped += 1
                 else:
-                    last_side_t = frame.t_s
                     waiting.append((frame, decode["side"][-1]))
                 continue
             last_front_t = frame.t_s

@@ -29,7 +29,24 @@ from appliance.live.grabber import FrameGrabber
 from appliance.pipeline import EstimatorLike
 from appliance.types import Frame
 
-_GAP_SLACK = 0.8  # a frame is due when 80% of 1/max_hz has passed (camera jitter)
+GAP_SLACK = 0.8  # a frame is due when 80% of 1/max_hz has passed (camera jitter)
+
+
+@dataclass
+class SideRate:
+    """Which side frames go to the pose model: at most ``max_hz`` a second, a frame being
+    due once ``GAP_SLACK`` of ``1 / max_hz`` has passed since the last one taken (the
+    live loop's ``SideFeed`` and the pair bench keep the same rate)."""
+
+    max_hz: float
+    _last_t: float | None = field(default=None, repr=False)
+
+    def take(self, t_s: float) -> bool:
+        """Whether the frame at ``t_s`` (seconds) is due; if so, it is the last taken."""
+        if self._last_t is not None and t_s - self._last_t < GAP_SLACK / self.max_hz:
+            return False
+        self._last_t = t_s
+        return True
 
 
 @dataclass
@@ -50,13 +67,15 @@ class SideFeed:
     frames: int = 0  # side frames given to the pose model
     skipped: int = 0  # side frames left out to stay within max_hz
     _pending: Frame | None = field(default=None, repr=False)
-    _last_t: float | None = field(default=None, repr=False)
+    _rate: SideRate = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rate = SideRate(self.max_hz)
 
     def due(self, front_t_s: float) -> list[Frame]:
         """The side frames taken up to ``front_t_s`` (seconds on the front's clock) that
         are due for the pose model (``estimator``), oldest first."""
         due: list[Frame] = []
-        min_gap_s = _GAP_SLACK / self.max_hz
         while True:
             frame = self._pending or self._next()
             if frame is None:
@@ -65,10 +84,9 @@ class SideFeed:
                 self._pending = frame  # taken after the front frame: the next one's
                 break
             self._pending = None
-            if self._last_t is not None and frame.t_s - self._last_t < min_gap_s:
+            if not self._rate.take(frame.t_s):
                 self.skipped += 1
                 continue
-            self._last_t = frame.t_s
             self.frames += 1
             due.append(frame)
         return due
