@@ -20,9 +20,12 @@ def between(t: float, points: list[tuple[float, float]]) -> float:
 
 
 def reps_of(
-    trunk: Callable[[float], float], hips: Callable[[float], float], seconds: float
+    trunk: Callable[[float], float],
+    hips: Callable[[float], float | None],
+    seconds: float,
+    reaches_floor: Callable[[RepWindow, bool], bool] | None = None,
 ) -> list[RepWindow]:
-    detector = RepDetector(DEFAULT_THRESHOLDS)
+    detector = RepDetector(DEFAULT_THRESHOLDS, reaches_floor)
     found = []
     for frame in range(int(seconds * FPS)):
         t = frame / FPS
@@ -71,14 +74,7 @@ def floor_set_reps(trunk: list[tuple[float, float]], floor: list[tuple[float, fl
     def reaches_floor(rep: RepWindow, unseen: bool) -> bool:
         return any(a <= rep.bottom_s <= b for a, b in floor)
 
-    detector = RepDetector(DEFAULT_THRESHOLDS, reaches_floor)
-    found = []
-    for frame in range(int(seconds * FPS)):
-        t = frame / FPS
-        window = detector.update(t, between(t, trunk), None, None)
-        if window is not None:
-            found.append(window)
-    return found
+    return reps_of(lambda t: between(t, trunk), lambda t: None, seconds, reaches_floor)
 
 
 def test_a_lean_at_the_top_of_a_pull_from_the_floor_is_no_rep() -> None:
