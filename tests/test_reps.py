@@ -117,3 +117,20 @@ def test_a_shallow_first_rdl_after_a_pickup_counts_once_a_deeper_one_shows_it() 
     reps = floor_set_reps(trunk, [(0, 1.2)], 17.0)
     assert [round(rep.peak_deg) for rep in reps] == [50, 35, 70, 70]
     assert [rep.start_s for rep in reps] == sorted(rep.start_s for rep in reps)
+
+
+def test_reps_confirmed_together_are_all_handed_on_even_if_the_lifter_then_leaves() -> None:
+    # The shallow RDL and the deeper one that shows the pickup are confirmed on one frame;
+    # the lifter is lost (reset) on the next: both reps still come out.
+    trunk: list[tuple[float, float]] = [(0, 50), (1, 50), (2, 2), (3, 2), (4.2, 35), (5, 35)]
+    trunk += [(6, 2), (7, 2), (8.5, 70), (9.2, 70), (10.5, 2), (12, 2)]
+    detector = RepDetector(DEFAULT_THRESHOLDS, lambda rep, unseen: rep.bottom_s <= 1.2)
+    found = []
+    for frame in range(int(12 * FPS)):
+        t = frame / FPS
+        window = detector.update(t, between(t, trunk), None, None)
+        if window is not None:
+            found.append(window)
+            if window.peak_deg < 40:
+                detector.reset()  # the frame after the shallow one was handed on
+    assert [round(rep.peak_deg) for rep in found] == [50, 35, 70]

@@ -80,6 +80,8 @@ class RepDetector:
         up at the weight: a floor set."""
         self.th = thresholds
         self.reaches_floor = reaches_floor
+        # Reps confirmed at once, handed on one an update (kept over a reset: confirmed).
+        self._queue: deque[RepWindow] = deque()
         self.reset()
 
     def reset(self) -> None:
@@ -112,7 +114,6 @@ class RepDetector:
         # Reps since that pull too shallow to tell (under ``floor_rep_trunk_deg``, the hips
         # high): a lean at the top of a pull, or the first RDLs after a pickup, shallow.
         self._undecided: list[RepWindow] = []
-        self._queue: deque[RepWindow] = deque()  # reps confirmed at once, one an update
         self._reps = 0
         self.last_t: float | None = None
         self.signal = 0.0
