@@ -201,7 +201,7 @@ def test_a_lifter_who_sets_up_squatting_at_the_weight_has_pull_one_counted_and_c
             "the mirror's camera reads a mildly squatted trunk (38°) at 45° and more on 3 of "
             "these 10 sets, as bent over the weight as a floor pull's set-up: the set is "
             "taken for one from the floor and its last rep waits for a lowering (the RDLs "
-            "after it do not withdraw a call made at a paused set-up: see _picked_up)"
+            "after it do not withdraw a call made at a paused set-up: see _withdraw_floor_call)"
         )),
     ],
 )  # fmt: skip

@@ -110,7 +110,7 @@ class RepDetector:
         self.floor_at_first_sight = False  # the floor set was called on the first frames
         # Lockouts since the floor set was called on first sight (that pull is the first).
         self._floor_lockouts = 0
-        self.floor_call_withdrawn = False  # that pull turned out a pickup (see _picked_up)
+        self.floor_call_withdrawn = False  # that pull was a pickup (_withdraw_floor_call)
         # Reps since that pull too shallow to tell (under ``floor_rep_trunk_deg``, the hips
         # high): a lean at the top of a pull, or the first RDLs after a pickup, shallow.
         self._undecided: list[RepWindow] = []
@@ -285,20 +285,36 @@ class RepDetector:
             rep = replace(rep, floor_set=True)
         if self._floor_set:
             self._floor_lockouts += 1
-            # Every rep since the pull on first sight too shallow to tell: this one may.
-            if self.floor_at_first_sight and self._floor_lockouts == len(self._undecided) + 2:
-                if self._picked_up(rep):
-                    return self._withdraw_floor_call(rep)
-                if self._too_shallow_to_tell(rep):
-                    self._undecided.append(rep)
+            # Every rep since the pull on first sight was too shallow to tell (under
+            # ``floor_rep_trunk_deg``, the hips high: a lean at the top of a pull, or a
+            # shallow first RDL after a pickup): this one may.
+            if (
+                self.floor_at_first_sight
+                and self._floor_lockouts == len(self._undecided) + 2
+                and self._hips_stayed_high(rep)
+            ):
+                if rep.peak_deg >= self.th.floor_rep_trunk_deg:
+                    return self._withdraw_floor_call(rep)  # an RDL: that pull was a pickup
+                self._undecided.append(rep)
             self._floor_rep = rep
             return None  # a pull is a rep once the lifter lowers again
         return self._accept(rep)
 
     def _withdraw_floor_call(self, rep: RepWindow) -> RepWindow | None:
-        """The pull on first sight was a pickup (``_picked_up``): the set is lifted from
-        standing. ``rep`` and the shallow reps before it (held back as a lean at the top
-        of a pull might be) are reps as from standing, confirmed now."""
+        """The set taken for one pulled from the floor on first sight of the lifter (bent
+        over the weight) was a weight picked up on the way in and then lifted from
+        standing: ``rep``, the first after that pull deep enough to tell, bent the trunk as
+        a rep (past ``floor_rep_trunk_deg``) but turned with the hips high (an RDL), not
+        down at the weight on the floor as each rep of a floor set does. ``rep`` and the
+        shallow reps before it (held back as a lean at the top of a pull might be) are reps
+        as from standing, confirmed now; the rest end at their lockouts, and the last is
+        not left waiting for a set-down that a lifter walking off with the weight never
+        makes.
+
+        Not after a set-up paused at the weight (``floor_at_first_sight`` only): a lifter
+        who pulls the bar from the floor once and then hinges RDLs from the top sets it
+        down at the end, and that set-down (as deep as a pull, the hips down at the bar)
+        would then count as a rep."""
         self._floor_set, self.floor_call_withdrawn = False, True
         self._floor_rep = None
         held, self._undecided = self._undecided, []
@@ -308,15 +324,10 @@ class RepDetector:
                 self._queue.append(accepted)
         return None  # ``update`` hands them on from the queue
 
-    def _too_shallow_to_tell(self, rep: RepWindow) -> bool:
-        """A rep after the pull on first sight that neither bent as a pull or an RDL does
-        (under ``floor_rep_trunk_deg``) nor went down to the weight: a lean at the top of
-        a pull, or a shallow first RDL after a pickup; the next deeper rep tells."""
-        return (
-            self.reaches_floor is not None
-            and rep.peak_deg < self.th.floor_rep_trunk_deg
-            and not self.reaches_floor(rep, True)
-        )
+    def _hips_stayed_high(self, rep: RepWindow) -> bool:
+        """Whether ``rep`` turned with the hips high, not down at a weight on the floor
+        (knees or hips unseen: no; no weight rests there in drill mode: no)."""
+        return self.reaches_floor is not None and not self.reaches_floor(rep, True)
 
     def _pulled_from_floor(self, rep: RepWindow) -> bool:
         """Whether ``rep``, just locked out, shows the set is pulled from the floor: it
@@ -348,26 +359,6 @@ class RepDetector:
             and rep.peak_deg >= self._squatted_start_deg + th.floor_pull_past_setup_deg
         )
         return bent_over and self.reaches_floor(rep, False)
-
-    def _picked_up(self, rep: RepWindow) -> bool:
-        """Whether the set taken for one pulled from the floor on first sight of the lifter
-        (bent over the weight) was a weight picked up on the way in and then lifted from
-        standing: ``rep``, the first after that pull deep enough to tell (the ones before
-        it, if any, ``_too_shallow_to_tell``), bent the trunk as a rep (past
-        ``floor_rep_trunk_deg``) but turned with the hips high (an RDL), not down at the
-        weight on the floor as each rep of a floor set does. Its reps then end at their
-        lockouts, and the last is not left waiting for a set-down that a lifter walking off
-        with the weight never makes. Knees or hips unseen: no.
-
-        Not after a set-up paused at the weight: a lifter who pulls the bar from the floor
-        once and then hinges RDLs from the top sets it down at the end, and that set-down
-        (as deep as a pull, the hips down at the bar) would then count as a rep."""
-        return (
-            self.floor_at_first_sight
-            and self.reaches_floor is not None
-            and rep.peak_deg >= self.th.floor_rep_trunk_deg
-            and not self.reaches_floor(rep, True)
-        )
 
     def _window(self, lockout_s: float, steady: bool) -> RepWindow:
         # A squat that stood up no straighter than its bottom bottomed where the hips did.
@@ -403,9 +394,8 @@ class RepDetector:
         depth = rep.peak_deg - rep.top_deg
         if (
             self._floor_set
-            and self.reaches_floor is not None
             and rep.peak_deg < th.floor_rep_trunk_deg
-            and not self.reaches_floor(rep, True)
+            and self._hips_stayed_high(rep)
         ):
             return False  # each rep of a floor set goes down to the weight on the floor
         return (
