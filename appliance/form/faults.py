@@ -39,6 +39,11 @@ SIDE_ONLY = frozenset(
 )
 ANY_VIEW = frozenset({"rushed"})
 DEADLIFT_ONLY = frozenset({"bar_drift", "hips_rise_early"})
+# Judged side-on and front-on, not at an angle: head_up's front rule reads a face turned to
+# the camera, which at an angle is turned partly away (real MoveNet faces score about 0.6
+# there even standing and looking ahead, under ``head_up_face_score``), and the ear's rise
+# above the trunk line is foreshortened: unjudged, never a guessed "no".
+NOT_AT_AN_ANGLE = frozenset({"head_up"})
 VIEW_PHRASES = {"front": "the front", "oblique": "an angle", "unknown": "an unclear angle"}
 OBLIQUE_FACE = "needs a side or a front view (the camera sees your face at an angle)"
 
@@ -114,13 +119,9 @@ def _neck_at_bottom(ctx: RepContext) -> float:
 def judge_head_up(ctx: RepContext) -> Verdict:
     """Side-on: the ear raised above the hip→shoulder line against the calibrated neutral;
     without one, raised far above it or the face turned up. From the front: a clearly
-    visible face, nose above the shoulders, while bent over. At an angle neither holds:
-    the face is turned partly away, so it never reads as clearly as front-on (real
-    MoveNet faces score about 0.6 there even standing, looking ahead), and the ear's rise
-    above the trunk line is foreshortened: unjudged, never a guessed 'no'."""
+    visible face, nose above the shoulders, while bent over (at an angle: unjudged, see
+    ``NOT_AT_AN_ANGLE``)."""
     th = ctx.th
-    if ctx.view == "oblique":
-        raise Unjudged(OBLIQUE_FACE)
     if ctx.view == "side":
         if is_swing(ctx):
             raise Unjudged(SWING)
@@ -285,6 +286,9 @@ def judge_rep(ctx: RepContext) -> RepJudgement:
         if fault in SIDE_ONLY and ctx.view != "side":
             seen_from = VIEW_PHRASES.get(ctx.view, ctx.view)
             unjudged[fault] = f"needs a side view (the camera sees you from {seen_from})"
+            continue
+        if fault in NOT_AT_AN_ANGLE and ctx.view == "oblique":
+            unjudged[fault] = OBLIQUE_FACE
             continue
         try:
             found, measured = judge(ctx)
